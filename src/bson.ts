@@ -1,0 +1,26 @@
+// The only file that imports 'bson': every other module takes BSON from here,
+// so the BSON dependency has one seam (version pinning, custom options, tests).
+export {
+  BSON,
+  Binary,
+  BSONError,
+  BSONRegExp,
+  BSONSymbol,
+  Code,
+  DBRef,
+  Decimal128,
+  Double,
+  EJSON,
+  Int32,
+  Long,
+  MaxKey,
+  MinKey,
+  ObjectId,
+  Timestamp,
+  UUID,
+  calculateObjectSize,
+  deserialize,
+  serialize,
+  serializeWithBufferAndIndex,
+} from 'bson';
+export type { Document, DeserializeOptions, SerializeOptions, EJSONOptions, BSONType } from 'bson';

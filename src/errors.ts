@@ -1,0 +1,160 @@
+// The error hierarchy. Every error thrown by mongrove is a MongoError, so
+// applications can catch one type; subclasses say which layer and why.
+import type { Document } from './bson.js';
+
+export class MongoError extends Error {
+  private readonly labels = new Set<string>();
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  override get name(): string {
+    return 'MongoError';
+  }
+
+  get errorLabels(): string[] {
+    return [...this.labels];
+  }
+
+  hasErrorLabel(label: string): boolean {
+    return this.labels.has(label);
+  }
+
+  addErrorLabel(label: string): void {
+    this.labels.add(label);
+  }
+}
+
+/** An error raised by the driver itself, not reported by a server. */
+export class MongoDriverError extends MongoError {
+  override get name(): string {
+    return 'MongoDriverError';
+  }
+}
+
+/** The application used the API wrongly (bad argument, wrong state). */
+export class MongoAPIError extends MongoDriverError {
+  override get name(): string {
+    return 'MongoAPIError';
+  }
+}
+
+export class MongoInvalidArgumentError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoInvalidArgumentError';
+  }
+}
+
+/** A connection string or option could not be parsed or validated. */
+export class MongoParseError extends MongoDriverError {
+  override get name(): string {
+    return 'MongoParseError';
+  }
+}
+
+/** Something the driver did not expect happened at run time. */
+export class MongoRuntimeError extends MongoDriverError {
+  override get name(): string {
+    return 'MongoRuntimeError';
+  }
+}
+
+/** An optional package (snappy, zstd, …) is needed but not installed. */
+export class MongoMissingDependencyError extends MongoAPIError {
+  readonly dependencyName: string;
+  constructor(dependencyName: string, why: string, options?: { cause?: unknown }) {
+    super(`Optional package '${dependencyName}' is required ${why} but is not installed: npm install ${dependencyName}`, options);
+    this.dependencyName = dependencyName;
+  }
+  override get name(): string {
+    return 'MongoMissingDependencyError';
+  }
+}
+
+/** Bytes on the wire did not form a valid MongoDB message. */
+export class MongoWireProtocolError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoWireProtocolError';
+  }
+}
+
+export class MongoCompatibilityError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoCompatibilityError';
+  }
+}
+
+export class MongoNetworkError extends MongoError {
+  constructor(message: string, options?: { cause?: unknown; beforeHandshake?: boolean }) {
+    super(message, options);
+    this.beforeHandshake = options?.beforeHandshake ?? false;
+  }
+  readonly beforeHandshake: boolean;
+  override get name(): string {
+    return 'MongoNetworkError';
+  }
+}
+
+export class MongoNetworkTimeoutError extends MongoNetworkError {
+  override get name(): string {
+    return 'MongoNetworkTimeoutError';
+  }
+}
+
+export class MongoTopologyClosedError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoTopologyClosedError';
+  }
+}
+
+export class MongoServerSelectionError extends MongoError {
+  override get name(): string {
+    return 'MongoServerSelectionError';
+  }
+}
+
+export class MongoOperationTimeoutError extends MongoDriverError {
+  override get name(): string {
+    return 'MongoOperationTimeoutError';
+  }
+}
+
+/** An error reported by a server in a command reply ({ ok: 0, code, codeName, errmsg }). */
+export class MongoServerError extends MongoError {
+  readonly code: number | undefined;
+  readonly codeName: string | undefined;
+  readonly errInfo: Document | undefined;
+  readonly reply: Document;
+
+  constructor(reply: Document) {
+    super(typeof reply.errmsg === 'string' ? reply.errmsg : typeof reply.$err === 'string' ? reply.$err : 'server reported an error');
+    this.reply = reply;
+    this.code = typeof reply.code === 'number' ? reply.code : undefined;
+    this.codeName = typeof reply.codeName === 'string' ? reply.codeName : undefined;
+    this.errInfo = isDocument(reply.errInfo) ? reply.errInfo : undefined;
+    if (Array.isArray(reply.errorLabels)) {
+      for (const label of reply.errorLabels) if (typeof label === 'string') this.addErrorLabel(label);
+    }
+  }
+
+  override get name(): string {
+    return 'MongoServerError';
+  }
+}
+
+/** A write concern error reported alongside an otherwise successful write. */
+export class MongoWriteConcernError extends MongoServerError {
+  readonly result: Document | undefined;
+  constructor(writeConcernError: Document, result?: Document) {
+    super({ ...writeConcernError, errorLabels: result?.errorLabels ?? writeConcernError.errorLabels });
+    this.result = result;
+  }
+  override get name(): string {
+    return 'MongoWriteConcernError';
+  }
+}
+
+function isDocument(value: unknown): value is Document {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,62 @@
+// Contract between the embedded server's parts: the wire server and dispatcher
+// (src/server/*.ts), the storage engine (src/server/storage/) and the command
+// handlers (src/server/commands/). Handlers see one command document: the
+// dispatcher has already merged OP_MSG kind-1 sequences into the body as arrays.
+import type { Document } from '../bson.js';
+import type { Storage } from './storage/storage.js';
+
+/** What the server knows of one client connection. */
+export interface ConnectionInfo {
+  readonly id: number;
+  /** client.application.name from the handshake, if any. */
+  appName: string | undefined;
+  /** The handshake's client metadata document, if any. */
+  clientMetadata: Document | undefined;
+  readonly remoteAddress: string;
+}
+
+/** Options for a new server-side cursor. */
+export interface CursorOptions {
+  /** "db.collection" (or "db.$cmd.listCollections" etc.). */
+  ns: string;
+  /** The first batch's size (default 101 for find, unlimited for aggregate unless given). */
+  batchSize?: number;
+  /** Close the cursor after the first batch. */
+  singleBatch?: boolean;
+  /** The connection that opened it (for killAllSessions / connection-close bookkeeping). */
+  connectionId: number;
+  /** The session that owns it, if any. */
+  lsid?: Document;
+  comment?: unknown;
+}
+
+/** Server-side cursors. The store owns the remaining documents and the id. */
+export interface CursorStore {
+  /**
+   * Registers `documents` (already filtered, sorted and projected) and returns the
+   * reply's `cursor` sub-document: `{ firstBatch, id, ns }` (id 0 when exhausted).
+   */
+  open(documents: Document[], options: CursorOptions): Document;
+}
+
+/** The server-wide state a handler may use. */
+export interface ServerContext {
+  readonly storage: Storage;
+  readonly cursors: CursorStore;
+}
+
+export interface CommandContext {
+  /** The command's $db. */
+  readonly dbName: string;
+  readonly server: ServerContext;
+  readonly connection: ConnectionInfo;
+}
+
+/** A command's handler. Throw CommandError for { ok: 0 } replies. */
+export interface CommandHandler {
+  /** The command name as the first key of the body (e.g. "find"). */
+  readonly name: string;
+  /** Other names (e.g. "isMaster", "ismaster" for "hello"). */
+  readonly aliases?: readonly string[];
+  run(command: Document, context: CommandContext): Document | Promise<Document>;
+}
