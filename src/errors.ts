@@ -158,3 +158,117 @@ export class MongoWriteConcernError extends MongoServerError {
 function isDocument(value: unknown): value is Document {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Checkout from a connection pool that was closed (CMAP PoolClosedError). */
+export class MongoPoolClosedError extends MongoDriverError {
+  readonly address: string;
+  constructor(address: string) {
+    super(`Attempted to check out a connection from closed connection pool: ${address}`);
+    this.address = address;
+  }
+  override get name(): string {
+    return 'MongoPoolClosedError';
+  }
+}
+
+/**
+ * The pool was cleared (paused) while a checkout waited, or an in-use connection
+ * was interrupted by a clear (CMAP PoolClearedError). It is a non-timeout network
+ * error that is retryable and must not mark the server Unknown; the executor adds
+ * RetryableWriteError / TransientTransactionError as the retry specs say.
+ */
+export class MongoPoolClearedError extends MongoNetworkError {
+  readonly address: string;
+  constructor(address: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.address = address;
+  }
+  override get name(): string {
+    return 'MongoPoolClearedError';
+  }
+}
+
+/** A checkout waited longer than waitQueueTimeoutMS (CMAP WaitQueueTimeoutError). */
+export class MongoWaitQueueTimeoutError extends MongoDriverError {
+  readonly address: string;
+  constructor(address: string, message: string) {
+    super(message);
+    this.address = address;
+  }
+  override get name(): string {
+    return 'MongoWaitQueueTimeoutError';
+  }
+}
+
+/** A server claimed to be primary but a newer primary (or election) is known; SDAM marked it Unknown. */
+export class MongoStalePrimaryError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoStalePrimaryError';
+  }
+}
+
+/** One write of a single-statement write (insertOne, updateOne, …) failed: writeErrors[0]. */
+export class MongoWriteError extends MongoServerError {
+  /** The write error document as the server sent it ({ index, code, errmsg, errInfo }). */
+  readonly writeError: Document;
+  constructor(writeError: Document, reply: Document) {
+    super({ ...writeError, errorLabels: reply.errorLabels });
+    this.writeError = writeError;
+  }
+  override get name(): string {
+    return 'MongoWriteError';
+  }
+}
+
+/** A bulk write (insertMany, bulkWrite) had write errors or write concern errors; `result` holds what succeeded. */
+export class MongoBulkWriteError extends MongoServerError {
+  /** Each with `index` mapped back to the caller's operation index. */
+  readonly writeErrors: Document[];
+  readonly writeConcernErrors: Document[];
+  /** The partial result (a BulkWriteResult). */
+  readonly result: unknown;
+  constructor(writeErrors: Document[], writeConcernErrors: Document[], result: unknown, errorLabels: string[] = []) {
+    const first = writeErrors[0] ?? writeConcernErrors[0] ?? {};
+    const total = writeErrors.length + writeConcernErrors.length;
+    super({
+      errmsg: total > 1 ? `${String(first.errmsg ?? 'write failed')} (and ${total - 1} more write error(s))` : String(first.errmsg ?? 'write failed'),
+      code: first.code,
+      codeName: first.codeName,
+      errorLabels,
+    });
+    this.writeErrors = writeErrors;
+    this.writeConcernErrors = writeConcernErrors;
+    this.result = result;
+  }
+  override get name(): string {
+    return 'MongoBulkWriteError';
+  }
+}
+
+/** next() was called on a cursor that is exhausted or closed. */
+export class MongoCursorExhaustedError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoCursorExhaustedError';
+  }
+}
+
+/** A cursor's options were changed after iteration began. */
+export class MongoCursorInUseError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoCursorInUseError';
+  }
+}
+
+/** A bulk write was given no operations. */
+export class MongoEmptyBulkWriteError extends MongoInvalidArgumentError {
+  override get name(): string {
+    return 'MongoEmptyBulkWriteError';
+  }
+}
+
+/** The client was closed; no further operations may run. */
+export class MongoClientClosedError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoClientClosedError';
+  }
+}

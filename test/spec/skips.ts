@@ -12,7 +12,19 @@ export interface SpecSkip {
   reason: string;
 }
 
-export const SPEC_SKIPS: readonly SpecSkip[] = [];
+export const SPEC_SKIPS: readonly SpecSkip[] = [
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-checkout-custom-maxConnecting-is-enforced.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-checkout-maxConnecting-is-enforced.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-checkout-maxConnecting-timeout.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-checkout-minPoolSize-connection-maxConnecting.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-checkout-returned-connection-maxConnecting.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-clear-interrupting-pending-connections.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'connection-monitoring-and-pooling', file: 'cmap-format/pool-create-min-size-error.json', reason: "CMAP integration test: needs the embedded server's failCommand failpoint (blockConnection/errorCode on hello, appName filter), not available yet" },
+  { suite: 'auth', file: 'legacy/connection-string.json', test: 'should use username and password if specified (MONGODB-AWS)', reason: "stale test: auth.md (changelog 2025-09-30, 'Obtaining Credentials') says credentials given in the URI for MONGODB-AWS MUST raise an error; the same file's 'should throw an exception if username and password provided (MONGODB-AWS)' expects that error" },
+  { suite: 'auth', file: 'legacy/connection-string.json', test: 'should use username, password and session token if specified (MONGODB-AWS)', reason: "stale test: auth.md (changelog 2025-09-30) forbids MONGODB-AWS username/password/AWS_SESSION_TOKEN in the URI; the same file's 'should throw an exception if AWS_SESSION_TOKEN provided' expects an error" },
+  { suite: 'uri-options', file: 'concern-options.json', test: 'Too low wTimeoutMS causes a warning', reason: "contradicts read-write-concern/connection-string 'wtimeoutMS as an invalid number' (wtimeoutMS=-500 must be an error); we follow the write-concern rule (wtimeout >= 0 or error)" },
+  { suite: 'initial-dns-seedlist-discovery', file: 'replica-set/srv-service-name.json', reason: "the spec README's zone lists one _customname._tcp.test22 SRV record (port 27017) but the test expects two seeds (27017, 27018); our fake DNS serves only the README's records (srvServiceName is covered by test/connection/srv unit tests)" },
+];
 
 function suiteMatches(pattern: string, suite: string): boolean {
   return pattern.endsWith('*') ? suite.startsWith(pattern.slice(0, -1)) : pattern === suite;
