@@ -1,6 +1,6 @@
 // The wire protocol's message shapes, shared by the driver and the embedded server.
 // Contract for src/wire/: other layers depend only on what is exported from src/wire/index.ts.
-import type { Document } from '../bson.js';
+import type { DeserializeOptions, Document } from '../bson.js';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -95,9 +95,13 @@ export interface EncodeOptions {
   compressor?: CompressorName;
   /** zlib level -1..9. */
   zlibCompressionLevel?: number;
+  /** Omit undefined values instead of writing them as null (BSON serialize option). */
+  ignoreUndefined?: boolean;
 }
 
 export interface DecodeOptions {
   /** Largest frame accepted (default 48,000,000). */
   maxMessageSizeBytes?: number;
+  /** Options for deserializing the body and sequence documents (bson defaults when absent). */
+  deserializeOptions?: DeserializeOptions;
 }
