@@ -93,6 +93,8 @@ export const ErrorCodes = {
   IDLFailedToParse: 40414,
   ObjectIsBusy: 314,
   CannotUseTimeseriesOnView: 0,
+  AmbiguousIndexKeyPattern: 246,
+  ConversionFailure: 241,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;
@@ -107,3 +109,9 @@ NAMES.set(322, 'APIDeprecationError');
 export function codeNameOf(code: number): string {
   return NAMES.get(code) ?? `Location${code}`;
 }
+
+// Names that must win over an earlier entry sharing the number (mongod 8.0's codeNames).
+NAMES.set(76, 'NoReplicationEnabled');
+NAMES.set(322, 'APIVersionError');
+NAMES.set(324, 'APIDeprecationError');
+NAMES.set(352, 'UnsupportedOpQueryCommand');

@@ -1,2 +1,117 @@
-// PLACEHOLDER: the storage engine's entry point (databases, collections, indexes).
-export class Storage {}
+// The embedded server's storage engine: in-memory databases holding collections.
+// Databases and collections come into existence implicitly on first write.
+import type { Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
+import { ErrorCodes } from '../error-codes.js';
+import { CollectionStore, type CollectionOptions } from './collection.js';
+
+export { CollectionStore } from './collection.js';
+export type { CollectionOptions, IndexSpec } from './collection.js';
+
+export class DatabaseStore {
+  readonly name: string;
+  readonly collections = new Map<string, CollectionStore>();
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  get sizeOnDisk(): number {
+    let total = 0;
+    for (const c of this.collections.values()) total += c.dataSize;
+    return total;
+  }
+}
+
+function validateNames(dbName: string, collName: string): void {
+  if (dbName === '' || /[/\\. "$\0]/.test(dbName)) {
+    throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${dbName}'`);
+  }
+  if (collName === '' || collName.includes('\0') || collName.startsWith('.') || collName.includes('$')) {
+    throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid collection name: ${collName}`);
+  }
+}
+
+export class Storage {
+  private readonly databases = new Map<string, DatabaseStore>();
+
+  /** Names of databases that hold at least one collection. */
+  databaseNames(): string[] {
+    return [...this.databases.values()].filter((d) => d.collections.size > 0).map((d) => d.name);
+  }
+
+  database(name: string): DatabaseStore | undefined {
+    return this.databases.get(name);
+  }
+
+  collection(dbName: string, collName: string): CollectionStore | undefined {
+    return this.databases.get(dbName)?.collections.get(collName);
+  }
+
+  /** The collection, created (with its database) when missing. */
+  ensureCollection(dbName: string, collName: string): { collection: CollectionStore; created: boolean } {
+    const existing = this.collection(dbName, collName);
+    if (existing) return { collection: existing, created: false };
+    return { collection: this.createCollection(dbName, collName), created: true };
+  }
+
+  /** Creates a collection; NamespaceExists (48) when it exists. */
+  createCollection(dbName: string, collName: string, options: CollectionOptions = {}): CollectionStore {
+    validateNames(dbName, collName);
+    let db = this.databases.get(dbName);
+    if (!db) {
+      db = new DatabaseStore(dbName);
+      this.databases.set(dbName, db);
+    }
+    if (db.collections.has(collName)) {
+      throw new CommandError(ErrorCodes.NamespaceExists, `Collection ${dbName}.${collName} already exists.`);
+    }
+    const collection = new CollectionStore(dbName, collName, options);
+    db.collections.set(collName, collection);
+    return collection;
+  }
+
+  /** Drops a collection; returns it, or undefined when it did not exist. */
+  dropCollection(dbName: string, collName: string): CollectionStore | undefined {
+    const db = this.databases.get(dbName);
+    const collection = db?.collections.get(collName);
+    if (!db || !collection) return undefined;
+    db.collections.delete(collName);
+    return collection;
+  }
+
+  dropDatabase(dbName: string): boolean {
+    return this.databases.delete(dbName);
+  }
+
+  /** Moves a collection to a new namespace (NamespaceNotFound / NamespaceExists as mongod). */
+  renameCollection(from: { db: string; coll: string }, to: { db: string; coll: string }, dropTarget: boolean): void {
+    const source = this.collection(from.db, from.coll);
+    if (!source) throw new CommandError(ErrorCodes.NamespaceNotFound, 'Source collection does not exist');
+    if (from.db === to.db && from.coll === to.coll) {
+      throw new CommandError(ErrorCodes.IllegalOperation, "Can't rename a collection to itself");
+    }
+    validateNames(to.db, to.coll);
+    if (this.collection(to.db, to.coll)) {
+      if (!dropTarget) throw new CommandError(ErrorCodes.NamespaceExists, 'target namespace exists');
+      this.dropCollection(to.db, to.coll);
+    }
+    this.dropCollection(from.db, from.coll);
+    let db = this.databases.get(to.db);
+    if (!db) {
+      db = new DatabaseStore(to.db);
+      this.databases.set(to.db, db);
+    }
+    source.dbName = to.db;
+    source.name = to.coll;
+    db.collections.set(to.coll, source);
+  }
+
+  /** Every database's summary, for listDatabases. */
+  summaries(): Document[] {
+    return this.databaseNames().map((name) => {
+      const size = this.databases.get(name)?.sizeOnDisk ?? 0;
+      return { name, sizeOnDisk: size, empty: size === 0 };
+    });
+  }
+}

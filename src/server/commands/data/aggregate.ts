@@ -1,0 +1,64 @@
+// aggregate: on a collection, or database-level (`aggregate: 1`) with $documents.
+import type { Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import { ErrorCodes } from '../../error-codes.js';
+import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
+import { runPipeline } from '../../query/aggregate.js';
+import { copyDocument } from '../../storage/values.js';
+import type { CommandContext, CommandHandler } from '../../types.js';
+import { checkHint, cursorOptions, letVariables, missingField, truthy, wrongType } from './common.js';
+
+export interface AggregatePlan {
+  ns: string;
+  pipeline: Document[];
+  documents: Document[];
+}
+
+export function runAggregate(command: Document, context: CommandContext): AggregatePlan {
+  const target: unknown = command.aggregate;
+  const pipeline: unknown = command.pipeline;
+  if (pipeline === undefined) throw missingField('aggregate', 'pipeline');
+  if (!Array.isArray(pipeline)) throw wrongType('aggregate', 'pipeline', pipeline, 'array');
+  const stages = pipeline as Document[];
+  const variables = letVariables(command, 'aggregate');
+  const env = { storage: context.server.storage, dbName: context.dbName, ...(variables ? { variables } : {}) };
+  if (typeof target === 'string') {
+    const collection = context.server.storage.collection(context.dbName, target);
+    checkHint(collection, command.hint);
+    const source = collection ? collection.documents() : [];
+    return { ns: `${context.dbName}.${target}`, pipeline: stages, documents: runPipeline(source, stages, env).map(copyDocument) };
+  }
+  if (bsonTypeOf(target) === 'int' || bsonTypeOf(target) === 'double' || bsonTypeOf(target) === 'long') {
+    if (toNumber(target) !== 1) throw new CommandError(ErrorCodes.FailedToParse, "Invalid parameter: 'aggregate' must be 1 for database-level aggregation");
+    const first = stages[0];
+    if (!isPlainDocument(first) || !('$documents' in first || '$currentOp' in first || '$listLocalSessions' in first || '$changeStream' in first)) {
+      throw new CommandError(ErrorCodes.InvalidNamespace, "{aggregate: 1} is not valid for '$match'; a collection is required.");
+    }
+    return { ns: `${context.dbName}.$cmd.aggregate`, pipeline: stages, documents: runPipeline([], stages, env).map(copyDocument) };
+  }
+  throw new CommandError(ErrorCodes.InvalidNamespace, `collection name has invalid type ${bsonTypeOf(target)}`);
+}
+
+export const aggregateHandler: CommandHandler = {
+  name: 'aggregate',
+  run(command, context) {
+    const explain = truthy(command.explain);
+    if (!explain && !isPlainDocument(command.cursor)) {
+      throw new CommandError(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+    }
+    const plan = runAggregate(command, context);
+    if (explain) {
+      return { explainVersion: '1', stages: plan.pipeline.map((s) => ({ ...s })), command: { ...command }, ok: 1 };
+    }
+    const cursorSpec = command.cursor as Document;
+    const batchSize = cursorSpec.batchSize === undefined ? undefined : toNumber(cursorSpec.batchSize);
+    if (batchSize !== undefined && (!Number.isFinite(batchSize) || batchSize < 0)) {
+      throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${String(batchSize)}'`);
+    }
+    const cursor = context.server.cursors.open(plan.documents, {
+      ...cursorOptions(command, context, plan.ns),
+      ...(batchSize !== undefined ? { batchSize } : {}),
+    });
+    return { cursor, ok: 1 };
+  },
+};

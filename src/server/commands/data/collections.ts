@@ -1,0 +1,124 @@
+// create, drop, dropDatabase, renameCollection, listCollections, listDatabases, collMod.
+import type { Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import { ErrorCodes } from '../../error-codes.js';
+import { compileFilter } from '../../query/matcher.js';
+import { copyDocument } from '../../storage/values.js';
+import type { CommandHandler } from '../../types.js';
+import { collectionName, cursorOptions, optionalDocument, truthy } from './common.js';
+
+const CREATE_OPTION_FIELDS = [
+  'capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'collation',
+  'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults',
+  'encryptedFields',
+];
+
+export const createHandler: CommandHandler = {
+  name: 'create',
+  run(command, context) {
+    const coll = collectionName(command, 'create');
+    const options: Document = {};
+    for (const field of CREATE_OPTION_FIELDS) if (command[field] !== undefined) options[field] = command[field];
+    if (truthy(options.capped) && options.size === undefined) {
+      throw new CommandError(ErrorCodes.InvalidOptions, 'the \'size\' field is required when \'capped\' is true');
+    }
+    context.server.storage.createCollection(context.dbName, coll, copyDocument(options));
+    return { ok: 1 };
+  },
+};
+
+export const dropHandler: CommandHandler = {
+  name: 'drop',
+  run(command, context) {
+    const coll = collectionName(command, 'drop');
+    const dropped = context.server.storage.dropCollection(context.dbName, coll);
+    if (!dropped) return { ok: 1 };
+    return { nIndexesWas: dropped.indexes().length, ns: dropped.ns, ok: 1 };
+  },
+};
+
+export const dropDatabaseHandler: CommandHandler = {
+  name: 'dropDatabase',
+  run(_command, context) {
+    context.server.storage.dropDatabase(context.dbName);
+    return { ok: 1 };
+  },
+};
+
+function splitNamespace(ns: unknown, field: string): { db: string; coll: string } {
+  if (typeof ns !== 'string') throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'renameCollection.${field}' is the wrong type, expected type 'string'`);
+  const dot = ns.indexOf('.');
+  if (dot <= 0 || dot === ns.length - 1) throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid ${field} namespace: ${ns}`);
+  return { db: ns.slice(0, dot), coll: ns.slice(dot + 1) };
+}
+
+export const renameCollectionHandler: CommandHandler = {
+  name: 'renameCollection',
+  run(command, context) {
+    if (context.dbName !== 'admin') throw new CommandError(ErrorCodes.Unauthorized, 'renameCollection may only be run against the admin database.');
+    const from = splitNamespace(command.renameCollection, 'renameCollection');
+    const to = splitNamespace(command.to, 'to');
+    context.server.storage.renameCollection(from, to, truthy(command.dropTarget));
+    return { ok: 1 };
+  },
+};
+
+export const listCollectionsHandler: CommandHandler = {
+  name: 'listCollections',
+  run(command, context) {
+    const filter = optionalDocument(command, 'listCollections', 'filter');
+    const nameOnly = truthy(command.nameOnly);
+    const db = context.server.storage.database(context.dbName);
+    const entries: Document[] = [];
+    for (const collection of db?.collections.values() ?? []) {
+      const isView = typeof collection.options.viewOn === 'string';
+      const type = isView ? 'view' : 'collection';
+      entries.push(nameOnly
+        ? { name: collection.name, type }
+        : {
+          name: collection.name,
+          type,
+          options: copyDocument(collection.options),
+          info: { readOnly: isView, ...(isView ? {} : { uuid: collection.uuid }) },
+          ...(isView ? {} : { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } }),
+        });
+    }
+    const test = compileFilter(filter);
+    const matching = entries.filter((e) => test(e));
+    const batchSize = (command.cursor as Document | undefined)?.batchSize;
+    const cursor = context.server.cursors.open(matching, {
+      ...cursorOptions(command, context, `${context.dbName}.$cmd.listCollections`),
+      ...(typeof batchSize === 'number' ? { batchSize } : {}),
+    });
+    return { cursor, ok: 1 };
+  },
+};
+
+export const listDatabasesHandler: CommandHandler = {
+  name: 'listDatabases',
+  run(command, context) {
+    const filter = optionalDocument(command, 'listDatabases', 'filter');
+    const nameOnly = truthy(command.nameOnly);
+    const test = compileFilter(filter);
+    const all = context.server.storage.summaries().filter((d) => test(d));
+    if (nameOnly) return { databases: all.map((d) => ({ name: d.name })), ok: 1 };
+    const totalSize = all.reduce((sum, d) => sum + Number(d.sizeOnDisk), 0);
+    return { databases: all, totalSize, totalSizeMb: Math.floor(totalSize / (1024 * 1024)), ok: 1 };
+  },
+};
+
+export const collModHandler: CommandHandler = {
+  name: 'collMod',
+  run(command, context) {
+    const coll = collectionName(command, 'collMod');
+    const collection = context.server.storage.collection(context.dbName, coll);
+    if (!collection) throw new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${context.dbName}.${coll}`);
+    for (const [key, value] of Object.entries(command)) {
+      if (key === 'collMod' || key.startsWith('$') || key === 'lsid' || key === 'writeConcern' || key === 'comment') continue;
+      if (key === 'validator' || key === 'validationLevel' || key === 'validationAction' || key === 'changeStreamPreAndPostImages' || key === 'expireAfterSeconds') {
+        collection.options[key] = copyDocument({ v: value }).v;
+      }
+    }
+    return { ok: 1 };
+  },
+};

@@ -1,0 +1,40 @@
+// delete: each statement {q, limit: 0 | 1, hint, collation}.
+import type { Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import { ErrorCodes } from '../../error-codes.js';
+import { isPlainDocument, toNumber } from '../../query/bson-types.js';
+import type { CommandHandler } from '../../types.js';
+import { checkHint, collectionName, letVariables, missingField, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
+
+export const deleteHandler: CommandHandler = {
+  name: 'delete',
+  run(command, context) {
+    const coll = collectionName(command, 'delete');
+    const deletes = command.deletes;
+    if (deletes === undefined) throw missingField('delete', 'deletes');
+    if (!Array.isArray(deletes)) throw wrongType('delete', 'deletes', deletes, 'array');
+    const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    const variables = letVariables(command, 'delete');
+    const collection = context.server.storage.collection(context.dbName, coll);
+    let n = 0;
+    const writeErrors: Document[] = [];
+    deletes.forEach((raw: unknown, index: number) => {
+      if (ordered && writeErrors.length > 0) return;
+      try {
+        if (!isPlainDocument(raw)) throw wrongType('delete', `deletes.${index}`, raw, 'object');
+        if (raw.q === undefined) throw missingField('delete.deletes', 'q');
+        if (raw.limit === undefined) throw missingField('delete.deletes', 'limit');
+        if (!isPlainDocument(raw.q)) throw wrongType('delete.deletes', 'q', raw.q, 'object');
+        const limit = toNumber(raw.limit);
+        if (limit !== 0 && limit !== 1) throw new CommandError(ErrorCodes.FailedToParse, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+        checkHint(collection, raw.hint);
+        for (const [rid] of selectRecords(collection, raw.q, { variables, limit })) {
+          if (collection?.delete(rid)) n++;
+        }
+      } catch (error) {
+        writeErrors.push(writeErrorEntry(index, error));
+      }
+    });
+    return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}), ok: 1 };
+  },
+};

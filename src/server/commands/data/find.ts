@@ -1,0 +1,77 @@
+// find: filter → sort → skip → limit → projection, returned through a cursor.
+import type { Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import { compileFilter } from '../../query/matcher.js';
+import { compileProjection } from '../../query/projection.js';
+import { compareValues } from '../../query/compare.js';
+import { extractKeys } from '../../storage/index-keys.js';
+import { copyDocument } from '../../storage/values.js';
+import type { CommandHandler } from '../../types.js';
+import {
+  checkHint, collectionName, cursorOptions, letVariables, namespace, optionalDocument, optionalNumber, selectRecords, truthy,
+} from './common.js';
+
+export interface FindPlan {
+  coll: string;
+  filter: Document | undefined;
+  documents: Document[];
+}
+
+function withinMinMax(doc: Document, min: Document | undefined, max: Document | undefined): boolean {
+  const pattern = Object.fromEntries(Object.keys(min ?? max ?? {}).map((k) => [k, 1]));
+  const [key] = extractKeys(doc, pattern);
+  if (!key) return true;
+  const cmp = (bound: Document): number => {
+    const values = Object.values(bound);
+    for (let i = 0; i < values.length; i++) {
+      const c = compareValues(key[i], values[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  return (!min || cmp(min) >= 0) && (!max || cmp(max) < 0);
+}
+
+/** Runs a find command's query part; shared with explain. */
+export function runFind(command: Document, context: Parameters<CommandHandler['run']>[1]): FindPlan {
+  const coll = collectionName(command, 'find');
+  const filter = optionalDocument(command, 'find', 'filter');
+  const sort = optionalDocument(command, 'find', 'sort');
+  const projection = optionalDocument(command, 'find', 'projection');
+  const skip = optionalNumber(command, 'find', 'skip') ?? 0;
+  const rawLimit = optionalNumber(command, 'find', 'limit') ?? 0;
+  if (skip < 0) throw new CommandError(51024, `BSON field 'skip' value must be >= 0, actual value '${skip}'`);
+  if (rawLimit < 0) throw new CommandError(51024, `BSON field 'limit' value must be >= 0, actual value '${rawLimit}'`);
+  const variables = letVariables(command, 'find');
+  const collection = context.server.storage.collection(context.dbName, coll);
+  checkHint(collection, command.hint);
+  const min = optionalDocument(command, 'find', 'min');
+  const max = optionalDocument(command, 'find', 'max');
+  let records = selectRecords(collection, filter, { sort, variables });
+  if (min || max) records = records.filter(([, d]) => withinMinMax(d, min, max));
+  records = records.slice(skip);
+  if (rawLimit > 0) records = records.slice(0, rawLimit);
+  const project = compileProjection(projection, { query: compileFilter(filter, { variables }), variables });
+  let documents = records.map(([rid, doc]) => {
+    const out = copyDocument(project(doc));
+    return truthy(command.showRecordId) ? { ...out, $recordId: rid } : out;
+  });
+  if (truthy(command.returnKey)) documents = documents.map(() => ({}));
+  return { coll, filter, documents };
+}
+
+export const findHandler: CommandHandler = {
+  name: 'find',
+  run(command, context) {
+    const plan = runFind(command, context);
+    const batchSize = optionalNumber(command, 'find', 'batchSize');
+    if (batchSize !== undefined && batchSize < 0) throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${batchSize}'`);
+    const cursor = context.server.cursors.open(plan.documents, {
+      ...cursorOptions(command, context, namespace(context, plan.coll)),
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      singleBatch: truthy(command.singleBatch),
+    });
+    return { cursor, ok: 1 };
+  },
+};
+

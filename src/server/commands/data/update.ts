@@ -1,0 +1,118 @@
+// update: each statement {q, u, multi, upsert, arrayFilters, hint, collation}.
+import type { Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import { ErrorCodes } from '../../error-codes.js';
+import { isPlainDocument } from '../../query/bson-types.js';
+import { compileFilter } from '../../query/matcher.js';
+import { applyUpdate, updateKind, upsertSeed } from '../../query/update.js';
+import type { CollectionStore, Storage } from '../../storage/storage.js';
+import type { CommandHandler } from '../../types.js';
+import { checkHint, collectionName, letVariables, missingField, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
+
+export interface UpdateStatementResult {
+  n: number;
+  nModified: number;
+  upsertedId?: unknown;
+}
+
+export interface UpdateStatement {
+  q: Document;
+  u: Document | Document[];
+  multi: boolean;
+  upsert: boolean;
+  arrayFilters?: Document[];
+  hint?: unknown;
+  sort?: unknown;
+}
+
+export function parseUpdateStatement(raw: unknown, index: number): UpdateStatement {
+  if (!isPlainDocument(raw)) throw wrongType('update', `updates.${index}`, raw, 'object');
+  if (raw.q === undefined) throw missingField('update.updates', 'q');
+  if (raw.u === undefined) throw missingField('update.updates', 'u');
+  if (!isPlainDocument(raw.q)) throw wrongType('update.updates', 'q', raw.q, 'object');
+  const u = raw.u;
+  if (!isPlainDocument(u) && !Array.isArray(u)) throw wrongType('update.updates', 'u', u, 'object');
+  const multi = truthy(raw.multi);
+  if (multi && updateKind(u) === 'replacement' && Object.keys(u).length > 0) {
+    throw new CommandError(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
+  }
+  if (raw.arrayFilters !== undefined && !Array.isArray(raw.arrayFilters)) throw wrongType('update.updates', 'arrayFilters', raw.arrayFilters, 'array');
+  return {
+    q: raw.q,
+    u: u as Document | Document[],
+    multi,
+    upsert: truthy(raw.upsert),
+    ...(raw.arrayFilters ? { arrayFilters: raw.arrayFilters as Document[] } : {}),
+    ...(raw.hint !== undefined ? { hint: raw.hint } : {}),
+    ...(raw.sort !== undefined ? { sort: raw.sort } : {}),
+  };
+}
+
+/** Builds and inserts the upserted document; returns its _id. */
+export function performUpsert(collection: CollectionStore, statement: Pick<UpdateStatement, 'q' | 'u' | 'arrayFilters'>, variables: Document | undefined): unknown {
+  const seed = upsertSeed(statement.q);
+  const kind = updateKind(statement.u);
+  let doc: Document;
+  if (kind === 'replacement') {
+    doc = { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...(statement.u as Document) };
+  } else {
+    doc = applyUpdate(seed, statement.u, { isInsert: true, arrayFilters: statement.arrayFilters, variables }).doc;
+  }
+  return collection.insert(doc);
+}
+
+export function executeUpdate(storage: Storage, dbName: string, coll: string, statement: UpdateStatement, variables: Document | undefined): UpdateStatementResult {
+  const existing = storage.collection(dbName, coll);
+  checkHint(existing, statement.hint);
+  updateKind(statement.u);
+  const query = compileFilter(statement.q, { variables });
+  const selected = selectRecords(existing, statement.q, { variables, sort: statement.sort, limit: statement.multi ? undefined : 1 });
+  if (selected.length === 0) {
+    if (!statement.upsert) return { n: 0, nModified: 0 };
+    const { collection } = storage.ensureCollection(dbName, coll);
+    return { n: 1, nModified: 0, upsertedId: performUpsert(collection, statement, variables) };
+  }
+  let nModified = 0;
+  for (const [rid, doc] of selected) {
+    const result = applyUpdate(doc, statement.u, { arrayFilters: statement.arrayFilters, query, variables });
+    if (result.modified && existing) {
+      existing.replace(rid, result.doc);
+      nModified++;
+    }
+  }
+  return { n: selected.length, nModified };
+}
+
+export const updateHandler: CommandHandler = {
+  name: 'update',
+  run(command, context) {
+    const coll = collectionName(command, 'update');
+    const updates = command.updates;
+    if (updates === undefined) throw missingField('update', 'updates');
+    if (!Array.isArray(updates)) throw wrongType('update', 'updates', updates, 'array');
+    const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    const variables = letVariables(command, 'update');
+    let n = 0;
+    let nModified = 0;
+    const upserted: Document[] = [];
+    const writeErrors: Document[] = [];
+    updates.forEach((raw: unknown, index: number) => {
+      if (ordered && writeErrors.length > 0) return;
+      try {
+        const result = executeUpdate(context.server.storage, context.dbName, coll, parseUpdateStatement(raw, index), variables);
+        n += result.n;
+        nModified += result.nModified;
+        if (result.upsertedId !== undefined) upserted.push({ index, _id: result.upsertedId });
+      } catch (error) {
+        writeErrors.push(writeErrorEntry(index, error));
+      }
+    });
+    return {
+      n,
+      nModified,
+      ...(upserted.length > 0 ? { upserted } : {}),
+      ...(writeErrors.length > 0 ? { writeErrors } : {}),
+      ok: 1,
+    };
+  },
+};

@@ -1,0 +1,139 @@
+// Aggregation pipelines. Stages whose semantics depend on BSON order and
+// equality ($match, $sort, $lookup, …) and stages that touch storage ($out,
+// $merge, $documents, $facet recursion) run here; the rest go to mingo.
+import type { Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
+import { ErrorCodes } from '../error-codes.js';
+import type { Storage } from '../storage/storage.js';
+import { copyDocument } from '../storage/values.js';
+import { isPlainDocument, toNumber } from './bson-types.js';
+import { valueKey } from './compare.js';
+import { compileFilter } from './matcher.js';
+import { mingoAggregate } from './mingo-bridge.js';
+import { pathValuesForKeys } from './paths.js';
+import { sortDocuments } from './sort.js';
+import { mergeInto, outTo } from './aggregate-writes.js';
+
+export interface AggregateEnv {
+  storage: Storage;
+  dbName: string;
+  variables?: Document;
+}
+
+const MINGO_STAGES = new Set([
+  '$project', '$addFields', '$set', '$unset', '$group', '$unwind', '$replaceRoot', '$replaceWith', '$bucket',
+  '$bucketAuto', '$redact', '$sample', '$setWindowFields', '$densify', '$fill', '$graphLookup', '$unionWith',
+]);
+
+function stageName(stage: Document): string {
+  const keys = Object.keys(stage);
+  if (keys.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
+  return keys[0] as string;
+}
+
+function nonNegative(stage: string, value: unknown): number {
+  const n = toNumber(value);
+  if (!Number.isInteger(n) || n < 0) throw new CommandError(ErrorCodes.BadValue, `invalid argument to ${stage} stage: Expected a non-negative number`);
+  return n;
+}
+
+function lookup(docs: Document[], spec: Document, env: AggregateEnv): Document[] {
+  const from = typeof spec.from === 'string' ? spec.from : isPlainDocument(spec.from) ? String(spec.from.coll) : '';
+  const fromDb = isPlainDocument(spec.from) && typeof spec.from.db === 'string' ? spec.from.db : env.dbName;
+  const foreign = env.storage.collection(fromDb, from)?.documents() ?? [];
+  const as = String(spec.as);
+  const pipeline = Array.isArray(spec.pipeline) ? (spec.pipeline as Document[]) : undefined;
+  return docs.map((doc) => {
+    let matched = foreign;
+    if (typeof spec.localField === 'string' && typeof spec.foreignField === 'string') {
+      const local = new Set(pathValuesForKeys(doc, spec.localField).map(valueKey));
+      const foreignField = spec.foreignField;
+      matched = foreign.filter((f) => pathValuesForKeys(f, foreignField).some((v) => local.has(valueKey(v))));
+    }
+    if (pipeline) {
+      let variables = env.variables;
+      if (isPlainDocument(spec.let) && Object.keys(spec.let).length > 0) {
+        const [values] = mingoAggregate([doc], [{ $project: { _id: 0, ...spec.let } }], { variables: env.variables });
+        variables = { ...env.variables, ...values };
+      }
+      matched = runPipeline(matched.map(copyDocument), pipeline, { ...env, variables });
+    }
+    return { ...doc, [as]: matched.map(copyDocument) };
+  });
+}
+
+function facet(docs: Document[], spec: Document, env: AggregateEnv): Document[] {
+  const out: Document = {};
+  for (const [name, sub] of Object.entries(spec)) {
+    if (!Array.isArray(sub)) throw new CommandError(40170, 'arguments to $facet must be arrays');
+    out[name] = runPipeline(docs.map(copyDocument), sub as Document[], env);
+  }
+  return [out];
+}
+
+/** Runs `pipeline` over `docs` (which the caller already copied). */
+export function runPipeline(docs: Document[], pipeline: Document[], env: AggregateEnv): Document[] {
+  let current = docs;
+  let batch: Document[] = [];
+  const flush = (): void => {
+    if (batch.length > 0) current = mingoAggregate(current, batch, { variables: env.variables });
+    batch = [];
+  };
+  pipeline.forEach((stage, index) => {
+    if (!isPlainDocument(stage)) throw new CommandError(ErrorCodes.TypeMismatch, 'Each element of the \'pipeline\' array must be an object');
+    const name = stageName(stage);
+    const arg = stage[name];
+    if (MINGO_STAGES.has(name)) {
+      batch.push(stage);
+      return;
+    }
+    flush();
+    switch (name) {
+      case '$match': {
+        const test = compileFilter(arg as Document, { variables: env.variables });
+        current = current.filter((d) => test(d));
+        break;
+      }
+      case '$sort': current = sortDocuments(current, arg); break;
+      case '$skip': current = current.slice(nonNegative(name, arg)); break;
+      case '$limit': {
+        const n = nonNegative(name, arg);
+        if (n === 0) throw new CommandError(15958, 'the limit must be positive');
+        current = current.slice(0, n);
+        break;
+      }
+      case '$count': {
+        if (typeof arg !== 'string' || arg === '') throw new CommandError(40156, 'the count field must be a non-empty string');
+        current = current.length === 0 ? [] : [{ [arg]: current.length }];
+        break;
+      }
+      case '$sortByCount': {
+        current = mingoAggregate(current, [{ $group: { _id: arg, count: { $sum: 1 } } }], { variables: env.variables });
+        current = sortDocuments(current, { count: -1 });
+        break;
+      }
+      case '$lookup': current = lookup(current, arg as Document, env); break;
+      case '$facet': current = facet(current, arg as Document, env); break;
+      case '$documents': {
+        if (index !== 0) throw new CommandError(ErrorCodes.Location40324, '$documents is only valid as the first stage in a pipeline');
+        const [evaluated] = mingoAggregate([{}], [{ $project: { _id: 0, docs: arg } }], { variables: env.variables });
+        const list: unknown = evaluated?.docs;
+        current = Array.isArray(list) ? (list.filter(isPlainDocument) as Document[]) : [];
+        break;
+      }
+      case '$out': case '$merge': {
+        if (index !== pipeline.length - 1) throw new CommandError(40601, `${name} can only be the final stage in the pipeline`);
+        if (name === '$out') outTo(current, arg, env);
+        else mergeInto(current, arg, env);
+        current = [];
+        break;
+      }
+      case '$collStats': case '$indexStats': case '$currentOp': case '$listSessions': case '$changeStream':
+        throw new CommandError(ErrorCodes.NotImplemented, `${name} is not supported by the embedded server`);
+      default:
+        throw new CommandError(ErrorCodes.Location40324, `Unrecognized pipeline stage name: '${name}'`);
+    }
+  });
+  flush();
+  return current;
+}

@@ -1,0 +1,51 @@
+// mingo computes with plain JavaScript numbers; our canonical documents keep
+// BSON numeric wrappers. These views convert at the boundary.
+import { Aggregator, Query } from 'mingo';
+import type { Document } from '../../bson.js';
+import { BSONRegExp, Decimal128, Double, Int32, Long } from './bson-types.js';
+
+export function toMingoValue(value: unknown): unknown {
+  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  if (value instanceof Long) {
+    const n = value.toNumber();
+    return Number.isSafeInteger(n) ? n : value;
+  }
+  if (value instanceof Decimal128) return Number(value.toString());
+  if (value instanceof BSONRegExp) {
+    try {
+      return new RegExp(value.pattern, value.options.replace(/[^imsu]/g, ''));
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map(toMingoValue);
+  if (typeof value === 'object' && value !== null && !('_bsontype' in value) && !(value instanceof Date) && !(value instanceof RegExp)) {
+    const out: Document = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toMingoValue(v);
+    return out;
+  }
+  return value;
+}
+
+export interface MingoRunOptions {
+  variables?: Document;
+  collectionResolver?: (name: string) => Document[];
+}
+
+function options(opts: MingoRunOptions): Record<string, unknown> {
+  return {
+    ...(opts.variables ? { variables: toMingoValue(opts.variables) } : {}),
+    ...(opts.collectionResolver ? { collectionResolver: (n: string) => opts.collectionResolver?.(n).map((d) => toMingoValue(d)) ?? [] } : {}),
+  };
+}
+
+/** Evaluates an aggregation expression against a document via mingo's $expr. */
+export function mingoExprTest(expr: unknown, doc: Document, opts: MingoRunOptions = {}): boolean {
+  return new Query({ $expr: toMingoValue(expr) }, options(opts)).test(toMingoValue(doc) as Document);
+}
+
+/** Runs aggregation stages through mingo. */
+export function mingoAggregate(docs: Document[], pipeline: Document[], opts: MingoRunOptions = {}): Document[] {
+  const agg = new Aggregator(pipeline.map((s) => toMingoValue(s) as Document), options(opts));
+  return agg.run(docs.map((d) => toMingoValue(d) as Document)) as Document[];
+}

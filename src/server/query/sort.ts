@@ -1,0 +1,52 @@
+// Sorting with MongoDB's order: per field, an array contributes its smallest
+// element to an ascending sort and its largest to a descending one.
+import type { Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
+import { ErrorCodes } from '../error-codes.js';
+import { isPlainDocument, toNumber } from './bson-types.js';
+import { compareValues } from './compare.js';
+import { pathValuesForKeys } from './paths.js';
+
+interface SortField {
+  path: string;
+  direction: 1 | -1;
+}
+
+export function parseSort(spec: unknown): SortField[] {
+  if (spec === undefined || spec === null) return [];
+  if (!isPlainDocument(spec)) throw new CommandError(ErrorCodes.TypeMismatch, 'sort must be an object');
+  return Object.entries(spec).map(([path, dir]) => {
+    if (isPlainDocument(dir) && '$meta' in dir) return { path, direction: -1 as const };
+    const n = toNumber(dir);
+    if (n !== 1 && n !== -1) {
+      throw new CommandError(15974, `Illegal key in $sort specification: ${path}: ${String(dir)}`);
+    }
+    return { path, direction: n };
+  });
+}
+
+function sortKey(doc: Document, field: SortField): unknown {
+  const values = pathValuesForKeys(doc, field.path);
+  let best: unknown = values[0];
+  for (const v of values.slice(1)) {
+    const c = compareValues(v, best);
+    if ((field.direction === 1 && c < 0) || (field.direction === -1 && c > 0)) best = v;
+  }
+  return best;
+}
+
+/** Sorts a copy of `docs` (stable). `$natural` keeps or reverses natural order. */
+export function sortDocuments<T extends Document>(docs: T[], spec: unknown): T[] {
+  const fields = parseSort(spec);
+  if (fields.length === 0) return [...docs];
+  if (fields.length === 1 && fields[0]?.path === '$natural') return fields[0].direction === 1 ? [...docs] : [...docs].reverse();
+  const keyed = docs.map((doc) => ({ doc, keys: fields.map((f) => sortKey(doc, f)) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < fields.length; i++) {
+      const c = compareValues(a.keys[i], b.keys[i]);
+      if (c !== 0) return c * (fields[i]?.direction ?? 1);
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.doc);
+}
