@@ -59,4 +59,10 @@ export interface CommandHandler {
   /** Other names (e.g. "isMaster", "ismaster" for "hello"). */
   readonly aliases?: readonly string[];
   run(command: Document, context: CommandContext): Document | Promise<Document>;
+  /**
+   * Runs before failpoints are consulted, for state the server records even when the
+   * command then fails (the handshake's client metadata, which appName-scoped
+   * failpoints on hello itself must already see). Throw CommandError to reject.
+   */
+  observe?(command: Document, context: CommandContext): void;
 }

@@ -100,8 +100,11 @@ export function compileProjection(spec: Document | undefined, context: Projectio
   if (!spec || Object.keys(spec).length === 0) return (doc) => doc;
   const rules = Object.entries(spec).map(([path, value]) => ({ path, rule: ruleOf(path, value) }));
   const nonId = rules.filter((r) => r.path !== '_id');
-  const inclusion = nonId.some((r) => r.rule.kind === 'include' || r.rule.kind === 'computed' || r.rule.kind === 'positional' || r.rule.kind === 'elemMatch');
   const exclusion = nonId.some((r) => r.rule.kind === 'exclude');
+  // `{ _id: 1 }` alone is an inclusion projection: only _id comes back.
+  const idOnlyInclusion = nonId.length === 0 && rules.some((r) => r.path === '_id' && r.rule.kind === 'include');
+  const inclusion =
+    idOnlyInclusion || nonId.some((r) => r.rule.kind === 'include' || r.rule.kind === 'computed' || r.rule.kind === 'positional' || r.rule.kind === 'elemMatch');
   if (inclusion && exclusion) {
     const exIndex = nonId.findIndex((r) => r.rule.kind === 'exclude');
     const inIndex = nonId.findIndex((r) => r.rule.kind !== 'exclude');

@@ -1,0 +1,60 @@
+// hello / isMaster / ismaster: the handshake and the SDAM heartbeat. As a
+// standalone we are always writable primary. The first hello may carry client
+// metadata (recorded for appName-scoped failpoints) and a compression list.
+import type { Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import { ErrorCodes } from '../../error-codes.js';
+import {
+  LOGICAL_SESSION_TIMEOUT_MINUTES,
+  MAX_BSON_OBJECT_SIZE,
+  MAX_MESSAGE_SIZE_BYTES,
+  MAX_WIRE_VERSION,
+  MAX_WRITE_BATCH_SIZE,
+  type ServerRuntime,
+} from '../../server-runtime.js';
+import type { CommandHandler } from '../../types.js';
+import { negotiateCompressors } from '../../wire-server/compression.js';
+
+export function helloCommand(runtime: ServerRuntime): CommandHandler {
+  return {
+    name: 'hello',
+    aliases: ['isMaster', 'ismaster'],
+    observe(command, context) {
+      const state = runtime.connections.get(context.connection.id);
+      if (command.client !== undefined && state !== undefined) {
+        if (state.clientMetadataReceived) {
+          throw new CommandError(ErrorCodes.ClientMetadataCannotBeMutated, 'The client metadata document may only be sent in the first hello');
+        }
+        if (typeof command.client !== 'object' || command.client === null || Array.isArray(command.client)) {
+          throw new CommandError(ErrorCodes.TypeMismatch, "The 'client' field of the hello command must be a document");
+        }
+        state.recordClientMetadata(command.client as Document);
+      }
+    },
+    async run(command, context) {
+      const state = runtime.connections.get(context.connection.id);
+      if (command.compression !== undefined && state !== undefined) {
+        state.compressors = await negotiateCompressors(command.compression);
+      }
+      const legacy = Object.keys(command)[0] !== 'hello';
+      const reply: Document = {};
+      if (command.helloOk === true) reply.helloOk = true;
+      if (legacy) reply.ismaster = true;
+      else reply.isWritablePrimary = true;
+      Object.assign(reply, {
+        topologyVersion: runtime.topology.toDocument(),
+        maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
+        maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+        maxWriteBatchSize: MAX_WRITE_BATCH_SIZE,
+        localTime: new Date(),
+        logicalSessionTimeoutMinutes: LOGICAL_SESSION_TIMEOUT_MINUTES,
+        connectionId: context.connection.id,
+        minWireVersion: 0,
+        maxWireVersion: MAX_WIRE_VERSION,
+        readOnly: false,
+      });
+      if (state !== undefined && state.compressors.length > 0) reply.compression = [...state.compressors];
+      return reply;
+    },
+  };
+}

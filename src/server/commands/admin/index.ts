@@ -1,0 +1,22 @@
+// The server's own (non-data) commands.
+import type { ServerRuntime } from '../../server-runtime.js';
+import type { CommandHandler } from '../../types.js';
+import { configureFailPointCommand } from './fail-point-commands.js';
+import { helloCommand } from './hello.js';
+import { listCommandsCommand } from './list-commands.js';
+import { getParameterCommand } from './parameters.js';
+import { serverInfoCommands } from './server-info.js';
+import { sessionCommands } from './sessions.js';
+import { standaloneReplicationCommands } from './topology-commands.js';
+
+export function adminCommandHandlers(runtime: ServerRuntime): CommandHandler[] {
+  return [
+    helloCommand(runtime),
+    ...serverInfoCommands(runtime),
+    getParameterCommand(),
+    ...sessionCommands(runtime),
+    configureFailPointCommand(runtime),
+    listCommandsCommand(runtime),
+    ...standaloneReplicationCommands(),
+  ];
+}

@@ -1,0 +1,80 @@
+// Session commands. The server keeps no session records of its own yet; the
+// bookkeeping that matters is that ending or killing a session closes the
+// cursors it opened (as a real server does).
+import { Binary, UUID, type Document } from '../../../bson.js';
+import { CommandError } from '../../command-error.js';
+import type { OpenCursor } from '../../cursors/cursor-store.js';
+import { ErrorCodes } from '../../error-codes.js';
+import { LOGICAL_SESSION_TIMEOUT_MINUTES, type ServerRuntime } from '../../server-runtime.js';
+import type { CommandHandler } from '../../types.js';
+
+/** A comparable key for an lsid document ({ id: UUID, uid? }). */
+export function sessionKey(lsid: unknown): string | undefined {
+  if (typeof lsid !== 'object' || lsid === null) return undefined;
+  const id = (lsid as Document).id;
+  return id instanceof Binary ? Buffer.from(id.buffer).toString('hex') : undefined;
+}
+
+function lsidList(command: Document, field: string): Document[] {
+  const value = command[field];
+  if (!Array.isArray(value)) {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' must be an array of session ids`);
+  }
+  return value as Document[];
+}
+
+function killCursorsOfSessions(runtime: ServerRuntime, lsids: Document[]): void {
+  const keys = new Set(lsids.map(sessionKey).filter((key): key is string => key !== undefined));
+  runtime.cursors.killWhere((cursor: OpenCursor) => {
+    const key = sessionKey(cursor.lsid);
+    return key !== undefined && keys.has(key);
+  });
+}
+
+export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
+  return [
+    {
+      name: 'startSession',
+      run: () => ({ id: { id: new UUID() }, timeoutMinutes: LOGICAL_SESSION_TIMEOUT_MINUTES }),
+    },
+    {
+      name: 'endSessions',
+      run(command) {
+        killCursorsOfSessions(runtime, lsidList(command, 'endSessions'));
+        return {};
+      },
+    },
+    {
+      name: 'killSessions',
+      run(command) {
+        const lsids = lsidList(command, 'killSessions');
+        // An empty list means every session, as on a real server.
+        if (lsids.length === 0) runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
+        else killCursorsOfSessions(runtime, lsids);
+        return {};
+      },
+    },
+    {
+      name: 'killAllSessions',
+      run(command) {
+        lsidList(command, 'killAllSessions');
+        runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
+        return {};
+      },
+    },
+    {
+      name: 'killAllSessionsByPattern',
+      run() {
+        runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
+        return {};
+      },
+    },
+    {
+      name: 'refreshSessions',
+      run(command) {
+        lsidList(command, 'refreshSessions');
+        return {};
+      },
+    },
+  ];
+}

@@ -1,0 +1,93 @@
+// getMore and killCursors over the cursor store.
+import { Long, type Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
+import { ErrorCodes } from '../error-codes.js';
+import { failGetMoreAfterCheckout } from '../failpoints/fail-command.js';
+import { numberValue } from '../failpoints/failpoint.js';
+import type { FailPointRegistry } from '../failpoints/failpoint-registry.js';
+import type { CommandHandler } from '../types.js';
+import { cursorIdKey } from './cursor-id.js';
+import type { MemoryCursorStore } from './cursor-store.js';
+
+function collectionField(command: Document, commandName: string, field: string): string {
+  const value = command[field];
+  if (value === undefined) {
+    throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${commandName}.${field}' is missing but a required field`);
+  }
+  if (typeof value !== 'string') {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${commandName}.${field}' is the wrong type, expected type 'string'`);
+  }
+  return value;
+}
+
+function getMoreBatchSize(command: Document): number | undefined {
+  if (command.batchSize === undefined) return undefined;
+  const size = numberValue(command.batchSize);
+  if (size === undefined || !Number.isInteger(size)) {
+    throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'getMore.batchSize' is the wrong type, expected a whole number");
+  }
+  if (size < 0) throw new CommandError(ErrorCodes.BadValue, `Batch size for getMore must be non-negative, but received: ${size}`);
+  return size;
+}
+
+function describeId(value: unknown): string {
+  return cursorIdKey(value) ?? String(value);
+}
+
+export function getMoreCommand(cursors: MemoryCursorStore, failpoints: FailPointRegistry): CommandHandler {
+  return {
+    name: 'getMore',
+    run(command, context) {
+      const id = command.getMore;
+      if (cursorIdKey(id) === undefined) {
+        throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
+      }
+      const collection = collectionField(command, 'getMore', 'collection');
+      const batchSize = getMoreBatchSize(command);
+      const cursor = cursors.find(id);
+      if (cursor === undefined) throw new CommandError(ErrorCodes.CursorNotFound, `cursor id ${describeId(id)} not found`);
+      const ns = `${context.dbName}.${collection}`;
+      if (cursor.ns !== ns) {
+        throw new CommandError(
+          ErrorCodes.Unauthorized,
+          `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+        );
+      }
+      const injected = failGetMoreAfterCheckout(failpoints);
+      if (injected !== undefined) {
+        // A getMore that fails after checkout destroys the cursor, as on a real server.
+        cursors.kill(cursor.id);
+        throw injected;
+      }
+      const { batch, id: nextId } = cursors.nextBatch(cursor, batchSize);
+      return { cursor: { nextBatch: batch, id: nextId, ns: cursor.ns } };
+    },
+  };
+}
+
+export function killCursorsCommand(cursors: MemoryCursorStore): CommandHandler {
+  return {
+    name: 'killCursors',
+    run(command, context) {
+      const collection = collectionField(command, 'killCursors', 'killCursors');
+      const ids = command.cursors;
+      if (!Array.isArray(ids)) {
+        throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'killCursors.cursors' is the wrong type, expected type 'array'");
+      }
+      const ns = `${context.dbName}.${collection}`;
+      const cursorsKilled: Long[] = [];
+      const cursorsNotFound: Long[] = [];
+      for (const id of ids) {
+        const key = cursorIdKey(id);
+        if (key === undefined) {
+          throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'killCursors.cursors' must contain only cursor ids (long)");
+        }
+        const cursor = cursors.find(id);
+        const asLong = Long.fromBigInt(BigInt(key));
+        if (cursor !== undefined && cursor.ns === ns && cursors.kill(id)) cursorsKilled.push(asLong);
+        else cursorsNotFound.push(asLong);
+      }
+      return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [] };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// The server's open cursors: each holds the documents still to be returned, so
+// getMore is a slice of an array. Cursors outlive the connection that opened
+// them (as on a real server); idle ones are reaped like cursorTimeoutMillis.
+import { Long, type Document } from '../../bson.js';
+import type { CursorOptions, CursorStore } from '../types.js';
+import { takeBatch } from './batch.js';
+import { cursorIdKey, newCursorId } from './cursor-id.js';
+
+/** A real server's default cursorTimeoutMillis (10 minutes). */
+export const DEFAULT_CURSOR_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface OpenCursor {
+  readonly id: Long;
+  readonly ns: string;
+  readonly connectionId: number;
+  readonly lsid: Document | undefined;
+  readonly comment: unknown;
+  readonly documents: Document[];
+  position: number;
+  lastUsed: number;
+}
+
+export interface CursorStoreOptions {
+  /** Idle time after which a cursor is closed (default 10 minutes). */
+  idleTimeoutMS?: number;
+}
+
+export class MemoryCursorStore implements CursorStore {
+  private readonly cursors = new Map<string, OpenCursor>();
+  private readonly idleTimeoutMS: number;
+  private reaper: NodeJS.Timeout | undefined;
+
+  constructor(options: CursorStoreOptions = {}) {
+    this.idleTimeoutMS = options.idleTimeoutMS ?? DEFAULT_CURSOR_TIMEOUT_MS;
+  }
+
+  open(documents: Document[], options: CursorOptions): Document {
+    // batchSize 0 on the opening command means "create the cursor, return nothing yet".
+    const firstBatch = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize);
+    if (options.singleBatch === true || firstBatch.length >= documents.length) {
+      return { firstBatch, id: Long.ZERO, ns: options.ns };
+    }
+    const id = newCursorId((key) => this.cursors.has(key));
+    this.cursors.set(id.toBigInt().toString(), {
+      id,
+      ns: options.ns,
+      connectionId: options.connectionId,
+      lsid: options.lsid,
+      comment: options.comment,
+      documents,
+      position: firstBatch.length,
+      lastUsed: Date.now(),
+    });
+    this.scheduleReaper();
+    return { firstBatch, id, ns: options.ns };
+  }
+
+  /** The open cursor with this id, if any. */
+  find(id: unknown): OpenCursor | undefined {
+    const key = cursorIdKey(id);
+    return key === undefined ? undefined : this.cursors.get(key);
+  }
+
+  /** Takes the next batch; closes the cursor when it is exhausted. Returns the id to report (0 when closed). */
+  nextBatch(cursor: OpenCursor, batchSize: number | undefined): { batch: Document[]; id: Long } {
+    const batch = takeBatch(cursor.documents, cursor.position, batchSize);
+    cursor.position += batch.length;
+    cursor.lastUsed = Date.now();
+    if (cursor.position >= cursor.documents.length) {
+      this.cursors.delete(cursor.id.toBigInt().toString());
+      return { batch, id: Long.ZERO };
+    }
+    return { batch, id: cursor.id };
+  }
+
+  /** Closes one cursor; false when it was not open. */
+  kill(id: unknown): boolean {
+    const key = cursorIdKey(id);
+    return key !== undefined && this.cursors.delete(key);
+  }
+
+  /** Closes every cursor the predicate selects; returns how many. */
+  killWhere(predicate: (cursor: OpenCursor) => boolean): number {
+    let killed = 0;
+    for (const [key, cursor] of this.cursors) {
+      if (predicate(cursor)) {
+        this.cursors.delete(key);
+        killed++;
+      }
+    }
+    return killed;
+  }
+
+  get size(): number {
+    return this.cursors.size;
+  }
+
+  /** Closes all cursors and stops the reaper (server shutdown). */
+  clear(): void {
+    this.cursors.clear();
+    if (this.reaper !== undefined) clearInterval(this.reaper);
+    this.reaper = undefined;
+  }
+
+  private scheduleReaper(): void {
+    if (this.reaper !== undefined) return;
+    const every = Math.max(1000, Math.min(60_000, this.idleTimeoutMS));
+    this.reaper = setInterval(() => this.reapIdle(), every);
+    // The reaper must never keep a process alive on its own.
+    this.reaper.unref();
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.idleTimeoutMS;
+    this.killWhere((cursor) => cursor.lastUsed < cutoff);
+    if (this.cursors.size === 0 && this.reaper !== undefined) {
+      clearInterval(this.reaper);
+      this.reaper = undefined;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// Runs one command: finds its handler, checks the generic arguments, applies
+// the failCommand failpoint, runs the handler and shapes the reply. Nothing a
+// handler throws escapes: CommandError becomes { ok: 0, ... }, anything else an
+// InternalError reply, so one bad command never takes a connection down.
+import { Double, type Document } from '../bson.js';
+import { CommandError } from './command-error.js';
+import { namesOf, type CommandRegistry } from './command-registry.js';
+import { ErrorCodes } from './error-codes.js';
+import { addServerErrorLabels } from './error-labels.js';
+import { failCommandAfterRun, failCommandBeforeRun } from './failpoints/fail-command.js';
+import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
+import { checkCommandSize, checkGenericArguments, maxTimeMSOf } from './generic-arguments.js';
+import type { CommandContext, CommandHandler, ConnectionInfo, ServerContext } from './types.js';
+
+export interface DispatcherDependencies {
+  readonly registry: CommandRegistry;
+  readonly failpoints: FailPointRegistry;
+  readonly server: ServerContext;
+  /** Called with exceptions that were not CommandErrors (bugs): they become InternalError replies. */
+  readonly onInternalError: (error: unknown, commandName: string) => void;
+}
+
+export interface DispatchRequest {
+  readonly body: Document;
+  readonly dbName: string;
+  readonly connection: ConnectionInfo;
+  /** The serialized body's size when known (saves re-measuring). */
+  readonly bodyBytes?: number;
+  /** Aborted when the connection closes (cuts blockConnection sleeps short). */
+  readonly signal: AbortSignal;
+}
+
+export type DispatchOutcome = { readonly kind: 'reply'; readonly reply: Document } | { readonly kind: 'closeConnection' };
+
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDependencies) {}
+
+  async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
+    const commandName = Object.keys(request.body)[0] ?? '';
+    try {
+      const handler = this.deps.registry.lookup(commandName);
+      if (handler === undefined) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${commandName}'`);
+      checkCommandSize(request.bodyBytes, request.body);
+      checkGenericArguments(commandName, request.body);
+      return await this.run(handler, request);
+    } catch (error) {
+      return { kind: 'reply', reply: this.errorReply(error, commandName, request.body) };
+    }
+  }
+
+  private async run(handler: CommandHandler, request: DispatchRequest): Promise<DispatchOutcome> {
+    const context: CommandContext = { dbName: request.dbName, server: this.deps.server, connection: request.connection };
+    handler.observe?.(request.body, context);
+    const target = { names: namesOf(handler), dbName: request.dbName, body: request.body, connection: request.connection };
+    const action = failCommandBeforeRun(this.deps.failpoints, target);
+    if (action !== undefined) {
+      if (action.blockTimeMS > 0) await blockFor(action.blockTimeMS, maxTimeMSOf(request.body), request.signal);
+      if (action.closeConnection) return { kind: 'closeConnection' };
+      if (action.error !== undefined) throw action.error;
+    }
+    const reply = withOk(await handler.run(request.body, context));
+    if (isOk(reply)) {
+      const writeConcernFailure = failCommandAfterRun(this.deps.failpoints, target);
+      if (writeConcernFailure !== undefined) Object.assign(reply, writeConcernFailure);
+    }
+    addServerErrorLabels(reply, handler.name, request.body);
+    return { kind: 'reply', reply };
+  }
+
+  private errorReply(error: unknown, commandName: string, body: Document): Document {
+    let reply: Document;
+    if (error instanceof CommandError) {
+      reply = error.toReply();
+    } else {
+      this.deps.onInternalError(error, commandName);
+      const message = error instanceof Error ? error.message : String(error);
+      reply = new CommandError(ErrorCodes.InternalError, `internal error running '${commandName}': ${message}`).toReply();
+    }
+    reply.ok = new Double(0);
+    addServerErrorLabels(reply, commandName, body);
+    return reply;
+  }
+}
+
+/** Sleeps for a blockConnection failpoint; a shorter maxTimeMS expires first, as on a real server. */
+async function blockFor(blockTimeMS: number, maxTimeMS: number, signal: AbortSignal): Promise<void> {
+  const expires = maxTimeMS > 0 && maxTimeMS < blockTimeMS;
+  await sleep(expires ? maxTimeMS : blockTimeMS, signal);
+  if (expires) throw new CommandError(ErrorCodes.MaxTimeMSExpired, 'operation exceeded time limit');
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** mongod replies `ok` as a double, last unless the handler placed it. */
+function withOk(reply: Document): Document {
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
+    throw new TypeError(`the handler returned ${reply === null ? 'null' : typeof reply} instead of a reply document`);
+  }
+  const ok = reply.ok;
+  if (ok === undefined) return { ...reply, ok: new Double(1) };
+  if (typeof ok === 'number') reply.ok = new Double(ok);
+  else if (typeof ok === 'boolean') reply.ok = new Double(ok ? 1 : 0);
+  return reply;
+}
+
+function isOk(reply: Document): boolean {
+  const ok = reply.ok;
+  return ok instanceof Double ? ok.value === 1 : ok === 1;
+}

@@ -1,0 +1,124 @@
+// Checks of the generic command arguments every command accepts (Stable API
+// fields, writeConcern, readConcern, maxTimeMS), done once in the dispatcher so
+// handlers see only well-formed values. Codes and messages follow mongod 8.0.
+import { calculateObjectSize, type Document } from '../bson.js';
+import { CommandError } from './command-error.js';
+import { ErrorCodes } from './error-codes.js';
+import { numberValue } from './failpoints/failpoint.js';
+
+/** maxBsonObjectSize plus the 16 KiB a real server allows for command overhead. */
+export const MAX_COMMAND_BYTES = 16 * 1024 * 1024 + 16 * 1024;
+const MAX_INT32 = 2 ** 31 - 1;
+
+/** Commands in Stable API version 1 (what apiStrict: true permits). */
+const API_VERSION_1_COMMANDS = new Set([
+  'abortTransaction', 'aggregate', 'authenticate', 'bulkWrite', 'collMod', 'commitTransaction', 'count', 'create',
+  'createIndexes', 'delete', 'drop', 'dropDatabase', 'dropIndexes', 'endSessions', 'explain', 'find', 'findAndModify',
+  'getMore', 'hello', 'insert', 'killCursors', 'listCollections', 'listDatabases', 'listIndexes', 'ping',
+  'refreshSessions', 'saslContinue', 'saslStart', 'update',
+]);
+
+const READ_CONCERN_LEVELS = new Set(['local', 'majority', 'linearizable', 'available', 'snapshot']);
+
+export function checkCommandSize(bodyBytes: number | undefined, body: Document): void {
+  const size = bodyBytes ?? calculateObjectSize(body);
+  if (size > MAX_COMMAND_BYTES) {
+    throw new CommandError(ErrorCodes.BSONObjectTooLarge, `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_COMMAND_BYTES}(16MB)`);
+  }
+}
+
+export function checkGenericArguments(commandName: string, body: Document): void {
+  checkStableApi(commandName, body);
+  if ('writeConcern' in body) checkWriteConcern(body.writeConcern);
+  if ('readConcern' in body) checkReadConcern(body.readConcern);
+  if ('maxTimeMS' in body) maxTimeMSOf(body);
+}
+
+/** The command's maxTimeMS (0 = none), validated. */
+export function maxTimeMSOf(body: Document): number {
+  const raw = body.maxTimeMS;
+  if (raw === undefined || raw === null) return 0;
+  const value = numberValue(raw);
+  if (value === undefined || typeof raw === 'boolean' || typeof raw === 'string') {
+    throw new CommandError(ErrorCodes.BadValue, `maxTimeMS must be a number`);
+  }
+  if (!Number.isInteger(value) || value < 0 || value > MAX_INT32) {
+    throw new CommandError(ErrorCodes.BadValue, `${value} value for maxTimeMS is out of range [0, ${MAX_INT32}]`);
+  }
+  return value;
+}
+
+function checkStableApi(commandName: string, body: Document): void {
+  const { apiVersion, apiStrict, apiDeprecationErrors } = body;
+  if (apiVersion === undefined) {
+    if (apiStrict !== undefined) throw new CommandError(4886600, 'Provided apiStrict without passing apiVersion');
+    if (apiDeprecationErrors !== undefined) throw new CommandError(4886600, 'Provided apiDeprecationErrors without passing apiVersion');
+    return;
+  }
+  if (typeof apiVersion !== 'string') {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'apiVersion' is the wrong type '${typeName(apiVersion)}', expected type 'string'`);
+  }
+  if (apiVersion !== '1') throw new CommandError(322, 'API version must be "1"');
+  for (const [field, value] of [['apiStrict', apiStrict], ['apiDeprecationErrors', apiDeprecationErrors]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${typeName(value)}', expected type 'bool'`);
+    }
+  }
+  if (apiStrict === true && !API_VERSION_1_COMMANDS.has(commandName)) {
+    throw new CommandError(ErrorCodes.APIStrictError, `Provided apiStrict:true, but the command ${commandName} is not in API Version 1`);
+  }
+}
+
+function checkWriteConcern(writeConcern: unknown): void {
+  if (!isDocument(writeConcern)) {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'writeConcern' is the wrong type '${typeName(writeConcern)}', expected type 'object'`);
+  }
+  const { w, j, wtimeout } = writeConcern;
+  if (w !== undefined) {
+    const n = numberValue(w);
+    if (typeof w === 'string') {
+      if (w.length === 0) throw new CommandError(ErrorCodes.FailedToParse, 'w cannot be an empty string');
+    } else if (n === undefined || typeof w === 'boolean') {
+      throw new CommandError(ErrorCodes.FailedToParse, 'w has to be a number or a string');
+    } else if (!Number.isInteger(n) || n < 0) {
+      throw new CommandError(ErrorCodes.FailedToParse, `w has to be a non-negative number and not greater than 50; found: ${n}`);
+    }
+  }
+  if (j !== undefined && typeof j !== 'boolean' && numberValue(j) === undefined) {
+    throw new CommandError(ErrorCodes.FailedToParse, 'j must be numeric or a boolean value');
+  }
+  if (wtimeout !== undefined && numberValue(wtimeout) === undefined) {
+    throw new CommandError(ErrorCodes.FailedToParse, 'wtimeout must be a number');
+  }
+  const journaled = j === true || (numberValue(j) ?? 0) !== 0;
+  if (numberValue(w) === 0 && journaled) {
+    throw new CommandError(ErrorCodes.FailedToParse, 'Cannot use w:0 with j:true: an unacknowledged write cannot be journaled');
+  }
+}
+
+function checkReadConcern(readConcern: unknown): void {
+  if (!isDocument(readConcern)) {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'readConcern' is the wrong type '${typeName(readConcern)}', expected type 'object'`);
+  }
+  const level = readConcern.level;
+  if (level === undefined) return;
+  if (typeof level !== 'string') {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'readConcern.level' is the wrong type '${typeName(level)}', expected type 'string'`);
+  }
+  if (!READ_CONCERN_LEVELS.has(level)) {
+    throw new CommandError(ErrorCodes.BadValue, `Enumeration value '${level}' for field 'readConcern.level' is not a valid value.`);
+  }
+}
+
+function isDocument(value: unknown): value is Document {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'object') return (value as { _bsontype?: string })._bsontype?.toLowerCase() ?? 'object';
+  return typeof value;
+}

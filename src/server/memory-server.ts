@@ -1,0 +1,135 @@
+// MemoryServer: the embedded server's programmatic entry point.
+//   const server = await MemoryServer.start();   // 127.0.0.1, ephemeral port
+//   new MongoClient(server.uri) ...; await server.stop();
+import { MongoInvalidArgumentError } from '../errors.js';
+import { builtinHandlers } from './builtin-handlers.js';
+import { CommandRegistry, type RegisterOptions } from './command-registry.js';
+import { ConnectionDirectory } from './connection-state.js';
+import { MemoryCursorStore } from './cursors/cursor-store.js';
+import { Dispatcher } from './dispatcher.js';
+import { FailPointRegistry } from './failpoints/failpoint-registry.js';
+import { hostString, type ServerAddress, type ServerRuntime } from './server-runtime.js';
+import { Storage } from './storage/storage.js';
+import { TopologyVersion } from './topology-version.js';
+import type { CommandHandler } from './types.js';
+import { WireListener } from './wire-server/listener.js';
+
+export interface MemoryServerOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** TCP port (default 0: an ephemeral port chosen by the OS). */
+  port?: number;
+  /**
+   * Receives server-side problems: exceptions thrown by a handler that were not
+   * CommandErrors (the client gets an InternalError reply) and connections closed
+   * for protocol errors. Default: one line on stderr for handler exceptions only.
+   */
+  onError?: (event: ServerErrorEvent) => void;
+}
+
+export type ServerErrorEvent =
+  | { kind: 'handlerError'; commandName: string; error: unknown }
+  | { kind: 'protocolError'; connectionId: number; error: unknown };
+
+function defaultOnError(event: ServerErrorEvent): void {
+  if (event.kind !== 'handlerError') return;
+  const detail = event.error instanceof Error ? (event.error.stack ?? event.error.message) : String(event.error);
+  process.stderr.write(`mongrove-server: internal error in command '${event.commandName}': ${detail}\n`);
+}
+
+function validatedOptions(options: MemoryServerOptions): { host: string; port: number } {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  if (typeof host !== 'string' || host.length === 0) throw new MongoInvalidArgumentError('MemoryServer host must be a non-empty string');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new MongoInvalidArgumentError(`MemoryServer port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  return { host, port };
+}
+
+/** The host a client should dial: wildcard binds are reached through loopback. */
+function dialHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
+
+export class MemoryServer {
+  private readonly runtime: ServerRuntime;
+  private readonly listener: WireListener;
+  private boundPort = 0;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly host: string, onError: (event: ServerErrorEvent) => void) {
+    const registry = new CommandRegistry();
+    const failpoints = new FailPointRegistry();
+    const runtime: ServerRuntime = {
+      storage: new Storage(),
+      cursors: new MemoryCursorStore(),
+      registry,
+      failpoints,
+      topology: new TopologyVersion(),
+      connections: new ConnectionDirectory(),
+      startedAt: new Date(),
+      address: () => this.address,
+    };
+    this.runtime = runtime;
+    registry.registerAll(builtinHandlers(runtime));
+    const dispatcher = new Dispatcher({
+      registry,
+      failpoints,
+      server: runtime,
+      onInternalError: (error, commandName) => onError({ kind: 'handlerError', commandName, error }),
+    });
+    this.listener = new WireListener({
+      runtime,
+      dispatcher,
+      onProtocolError: (error, connectionId) => onError({ kind: 'protocolError', connectionId, error }),
+    });
+  }
+
+  /** Starts a server and resolves once it is listening. */
+  static async start(options: MemoryServerOptions = {}): Promise<MemoryServer> {
+    const { host, port } = validatedOptions(options);
+    const server = new MemoryServer(host, options.onError ?? defaultOnError);
+    server.boundPort = await server.listener.listen(host, port);
+    return server;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get address(): ServerAddress {
+    return { host: dialHost(this.host), port: this.boundPort };
+  }
+
+  /** "mongodb://127.0.0.1:PORT/" */
+  get uri(): string {
+    return `mongodb://${hostString(this.address)}/`;
+  }
+
+  /** Adds a command (or replaces one, with { replace: true }); any MongoDB driver or shell can then run it. */
+  registerCommand(handler: CommandHandler, options?: RegisterOptions): void {
+    this.runtime.registry.register(handler, options);
+  }
+
+  /** Signals a topology change: awaitable hellos reply at once with the new topologyVersion. */
+  bumpTopologyVersion(): void {
+    this.runtime.topology.bump();
+  }
+
+  /** Closes the listener and every connection, drops all cursors. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.listener.close();
+      this.runtime.cursors.clear();
+      this.runtime.failpoints.reset();
+    })();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,36 @@
+// Everything one running server owns, shared by the wire server, the
+// dispatcher and the admin commands. Data handlers see only ServerContext.
+import type { CommandRegistry } from './command-registry.js';
+import type { ConnectionDirectory } from './connection-state.js';
+import type { MemoryCursorStore } from './cursors/cursor-store.js';
+import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
+import type { TopologyVersion } from './topology-version.js';
+import type { ServerContext } from './types.js';
+
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ServerRuntime extends ServerContext {
+  readonly cursors: MemoryCursorStore;
+  readonly registry: CommandRegistry;
+  readonly failpoints: FailPointRegistry;
+  readonly topology: TopologyVersion;
+  readonly connections: ConnectionDirectory;
+  readonly startedAt: Date;
+  /** The listening address ("host:port" in replies), known once listening. */
+  address(): ServerAddress;
+}
+
+export const SERVER_VERSION = '8.0.0';
+export const SERVER_VERSION_ARRAY = [8, 0, 0, 0];
+export const MAX_WIRE_VERSION = 25;
+export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
+export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
+export const MAX_WRITE_BATCH_SIZE = 100_000;
+export const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
+
+export function hostString(address: ServerAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
