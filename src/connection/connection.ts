@@ -47,6 +47,8 @@ export interface CommandOptions {
   noThrow?: boolean;
   /** Overrides socketTimeoutMS for this request (monitors: connectTimeoutMS + heartbeatFrequencyMS). */
   socketTimeoutMS?: number;
+  /** The OP_MSG requestId to send (command monitoring publishes it before sending); drawn here when absent. */
+  requestId?: number;
 }
 
 interface PendingRequest {
@@ -256,7 +258,7 @@ export class Connection implements PoolableConnection {
   ): Promise<{ requestId: number; frame: Buffer }> {
     this.throwIfClosed();
     const name = commandName(body);
-    const requestId = nextRequestId();
+    const requestId = options.requestId ?? nextRequestId();
     const message: EncodableMessage = {
       opCode: OP_MSG,
       requestId,

@@ -43,16 +43,21 @@ export class MessageWriter {
     return at;
   }
 
+  // Each writer reserves BEFORE touching this.buffer: reserve() may replace the buffer,
+  // and `this.buffer.x(…, this.reserve(n))` would write into the old one.
   int32(value: number): void {
-    this.buffer.writeInt32LE(value | 0, this.reserve(4));
+    const at = this.reserve(4);
+    this.buffer.writeInt32LE(value | 0, at);
   }
 
   uint32(value: number): void {
-    this.buffer.writeUInt32LE(value >>> 0, this.reserve(4));
+    const at = this.reserve(4);
+    this.buffer.writeUInt32LE(value >>> 0, at);
   }
 
   byte(value: number): void {
-    this.buffer[this.reserve(1)] = value;
+    const at = this.reserve(1);
+    this.buffer[at] = value;
   }
 
   cstring(text: string): void {
@@ -63,7 +68,8 @@ export class MessageWriter {
   }
 
   bytes(data: Uint8Array): void {
-    this.buffer.set(data, this.reserve(data.length));
+    const at = this.reserve(data.length);
+    this.buffer.set(data, at);
   }
 
   document(document: Document, settings: SerializeSettings, what: string): void {

@@ -1,0 +1,276 @@
+// A server cursor seen from the client: the first batch comes from a cursor-creating
+// command, later ones from getMore on the same server; killCursors when the
+// application stops early (close(), `break` out of for-await, limit reached).
+import type { Document, Long } from '../../bson.js';
+import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError } from '../../errors.js';
+import type { Executor } from '../executor.js';
+import type { CursorResponse } from '../operations/cursor-response.js';
+import { GetMoreOperation, KillCursorsOperation, splitNamespace } from '../operations/get-more.js';
+import type { Operation } from '../operations/operation.js';
+import type { ConnectionHandle, ServerHandle } from '../target.js';
+
+export interface CursorOptions {
+  batchSize?: number;
+  /** The server applies it; the client stops asking (and kills the cursor) once reached. */
+  limit?: number;
+  maxAwaitTimeMS?: number;
+  comment?: unknown;
+  tailable?: boolean;
+  session?: unknown;
+}
+
+type Transform = (doc: Document) => unknown;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+export abstract class AbstractCursor<TSchema = Document> implements AsyncIterable<TSchema>, AsyncDisposable {
+  private batch: Document[] = [];
+  private position = 0;
+  private cursorId: Long | undefined;
+  private ns = { db: '', collection: '' };
+  private server: ServerHandle | undefined;
+  private pinned: ConnectionHandle | undefined;
+  private operationId: number | undefined;
+  private initialized = false;
+  private isClosed = false;
+  private exhausted = false;
+  private received = 0;
+  private prefetch: Promise<CursorResponse> | undefined;
+  private transform: Transform | undefined;
+  private iterating = false;
+
+  protected constructor(
+    protected readonly executor: Executor,
+    protected readonly cursorOptions: CursorOptions,
+  ) {}
+
+  /** The command that opens the cursor (find, aggregate, listCollections, …). */
+  protected abstract initialOperation(): Operation<CursorResponse>;
+
+  /** The server-side cursor id, once known (0 when the server closed it). */
+  get id(): Long | undefined {
+    return this.cursorId;
+  }
+
+  /** "db.collection" of the cursor, once known. */
+  get namespace(): string {
+    return `${this.ns.db}.${this.ns.collection}`;
+  }
+
+  get closed(): boolean {
+    return this.isClosed || (this.exhausted && this.bufferedCount() === 0);
+  }
+
+  bufferedCount(): number {
+    return this.batch.length - this.position;
+  }
+
+  /** Takes up to `count` documents from the local buffer without a round trip. */
+  readBufferedDocuments(count?: number): TSchema[] {
+    const n = Math.min(count ?? this.bufferedCount(), this.bufferedCount());
+    const out: TSchema[] = [];
+    for (let i = 0; i < n; i++) out.push(this.take());
+    return out;
+  }
+
+  batchSize(size: number): this {
+    this.assertNotStarted('batchSize');
+    if (!Number.isInteger(size)) throw new MongoInvalidArgumentError(`batchSize must be an integer, got ${String(size)}`);
+    this.cursorOptions.batchSize = size;
+    return this;
+  }
+
+  /** Applies `fn` to each document as it is returned. */
+  map<U>(fn: (doc: TSchema) => U): AbstractCursor<U> {
+    this.assertNotStarted('map');
+    const previous = this.transform;
+    const mapper = fn as (doc: unknown) => unknown;
+    this.transform = previous === undefined ? (mapper as Transform) : (doc) => mapper(previous(doc));
+    return this as unknown as AbstractCursor<U>;
+  }
+
+  async next(): Promise<TSchema | null> {
+    while (this.position >= this.batch.length) {
+      if (this.isClosed) throw new MongoCursorExhaustedError('cursor is closed');
+      if (this.exhausted) return null;
+      await this.fetchMore();
+      if (this.cursorOptions.tailable !== true && this.position >= this.batch.length && this.exhausted) return null;
+    }
+    return this.take();
+  }
+
+  /** Like next(), but for tailable cursors returns null instead of waiting for new documents. */
+  async tryNext(): Promise<TSchema | null> {
+    if (this.position >= this.batch.length) {
+      if (this.isClosed) throw new MongoCursorExhaustedError('cursor is closed');
+      if (this.exhausted) return null;
+      await this.fetchMore();
+      if (this.position >= this.batch.length) return null;
+    }
+    return this.take();
+  }
+
+  async hasNext(): Promise<boolean> {
+    while (this.position >= this.batch.length) {
+      if (this.isClosed || this.exhausted) return false;
+      await this.fetchMore();
+    }
+    return true;
+  }
+
+  async toArray(): Promise<TSchema[]> {
+    const out: TSchema[] = [];
+    for (;;) {
+      while (this.position < this.batch.length) out.push(this.take());
+      if (this.isClosed || this.exhausted) return out;
+      await this.fetchMore();
+    }
+  }
+
+  async forEach(fn: (doc: TSchema) => boolean | void): Promise<void> {
+    for await (const doc of this) if (fn(doc) === false) break;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TSchema, undefined> {
+    this.iterating = true;
+    return {
+      next: () => this.iterationStep(),
+      return: async () => {
+        await this.close();
+        return DONE;
+      },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Kills the server cursor if it is still open and releases what the cursor holds. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.batch = [];
+    this.position = 0;
+    const pending = this.prefetch;
+    this.prefetch = undefined;
+    if (pending !== undefined) {
+      try {
+        this.absorb(await pending);
+      } catch {
+        // The cursor is going away; a failed prefetch changes nothing.
+      }
+    }
+    await this.kill();
+  }
+
+  /** The fast path returns without an await when a document is buffered. */
+  private iterationStep(): Promise<IteratorResult<TSchema, undefined>> {
+    if (this.position < this.batch.length) return Promise.resolve({ done: false, value: this.take() });
+    return this.next().then((value) => (value === null && this.position >= this.batch.length ? DONE : { done: false, value: value as TSchema }));
+  }
+
+  private take(): TSchema {
+    const doc = this.batch[this.position++];
+    if (this.position === this.batch.length) this.onBatchDrained();
+    const transform = this.transform;
+    return (transform === undefined ? doc : transform(doc)) as TSchema;
+  }
+
+  /**
+   * The last buffered document was just handed out. While iterating, ask for the next
+   * batch now so it travels while the application handles that document; this is the
+   * getMore the next call would send anyway, so nothing visible changes.
+   */
+  private onBatchDrained(): void {
+    this.batch = [];
+    this.position = 0;
+    if (!this.iterating || this.prefetch !== undefined || this.cursorOptions.tailable === true) return;
+    if (this.exhausted || this.isClosed || !this.initialized) return;
+    const pending = this.getMore();
+    pending.catch(() => {});
+    this.prefetch = pending;
+  }
+
+  private async fetchMore(): Promise<void> {
+    if (!this.initialized) {
+      this.initialized = true;
+      const executed = await this.executor.executeWithContext(this.initialOperation(), {
+        pinConnection: this.executor.settings.target.topologyType === 'LoadBalanced',
+      });
+      this.server = executed.server;
+      this.pinned = executed.connection;
+      this.operationId = executed.operationId;
+      this.ns = splitNamespace(executed.result.ns);
+      this.absorb(executed.result);
+      await this.afterBatch();
+      return;
+    }
+    const pending = this.prefetch ?? this.getMore();
+    this.prefetch = undefined;
+    this.absorb(await pending);
+    await this.afterBatch();
+  }
+
+  private getMore(): Promise<CursorResponse> {
+    const id = this.cursorId;
+    const server = this.server;
+    if (id === undefined || server === undefined) return Promise.reject(new MongoCursorExhaustedError('cursor has no server cursor'));
+    const o = this.cursorOptions;
+    let batchSize = o.batchSize !== undefined ? Math.abs(o.batchSize) : undefined;
+    if (o.limit !== undefined && o.limit !== 0) {
+      const remaining = Math.abs(o.limit) - this.received;
+      if (batchSize === undefined || batchSize === 0 || batchSize > remaining) batchSize = remaining;
+    }
+    const op = new GetMoreOperation(this.ns.db, this.ns.collection, id, { batchSize, maxAwaitTimeMS: o.maxAwaitTimeMS, comment: o.comment }, o.session);
+    return this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId });
+  }
+
+  private absorb(response: CursorResponse): void {
+    this.cursorId = response.id;
+    this.received += response.batch.length;
+    if (!this.isClosed) {
+      if (this.position < this.batch.length) this.batch = this.batch.slice(this.position).concat(response.batch);
+      else this.batch = response.batch;
+      this.position = 0;
+    }
+    if (response.id.isZero()) this.exhausted = true;
+  }
+
+  /** Server limit reached but cursor left open (5.0+): kill it rather than ask again. */
+  private async afterBatch(): Promise<void> {
+    const limit = this.cursorOptions.limit;
+    if (!this.exhausted && limit !== undefined && limit !== 0 && this.received >= Math.abs(limit)) {
+      await this.kill();
+    }
+    if (this.exhausted) this.release();
+  }
+
+  private async kill(): Promise<void> {
+    const id = this.cursorId;
+    const server = this.server;
+    this.exhausted = true;
+    if (id !== undefined && !id.isZero() && server !== undefined && !this.executor.settings.target.closed) {
+      this.cursorId = undefined;
+      const op = new KillCursorsOperation(this.ns.db, this.ns.collection, [id], this.cursorOptions.session);
+      try {
+        await this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId });
+      } catch {
+        // killCursors is best effort: the server reaps idle cursors anyway.
+      }
+    }
+    this.release();
+  }
+
+  private release(): void {
+    const pinned = this.pinned;
+    if (pinned !== undefined && this.server !== undefined) {
+      this.pinned = undefined;
+      this.server.checkIn(pinned);
+    }
+  }
+
+  protected assertNotStarted(what: string): void {
+    if (this.initialized) throw new MongoCursorInUseError(`cannot call ${what}() after the cursor has started iterating`);
+  }
+}

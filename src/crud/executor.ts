@@ -1,0 +1,203 @@
+// The one executor: select a server → check out a connection → build → add the
+// cross-cutting fields (in one place) → send (monitored) → read the reply, inside a
+// retry loop whose state is an explicit object the session hooks can use.
+import type { Document } from '../bson.js';
+import { TimeoutContext } from '../connection/timeout-context.js';
+import { MongoClientClosedError, MongoServerError, MongoWriteConcernError } from '../errors.js';
+import { newOperationId } from '../monitoring/command-events.js';
+import type { CommandEventMap } from '../monitoring/command-events.js';
+import type { EventTarget } from '../monitoring/event-sink.js';
+import { PRIMARY, readPreferenceDocument, type ReadPreferenceLike, type ServerApiLike } from './concerns.js';
+import type { ExecutionContext, Operation } from './operations/operation.js';
+import { deprioritizeAfter, errorToReport, shouldRetry, type RetryState } from './retry-policy.js';
+import { sendMonitored, sendUnmonitored } from './send.js';
+import type { ConnectionHandle, OperationTarget, ServerHandle, ServerTypeName, TimeoutContextLike, TopologyTypeName } from './target.js';
+
+/**
+ * What the sessions layer plugs in: implicit/explicit sessions, txnNumber, transactions
+ * and cluster-time gossip. All optional, so the executor runs without sessions.
+ */
+export interface SessionHooks {
+  /** Once per operation, before the first attempt (e.g. assign state.txnNumber for a retryable write). */
+  begin?(operation: Operation<unknown>, state: RetryState): void;
+  /** Every attempt, after the other cross-cutting fields: lsid, txnNumber, transaction fields, $clusterTime. */
+  decorate?(body: Document, operation: Operation<unknown>, state: RetryState, server: ServerHandle): void;
+  /** Every reply body, ok or not (operationTime / $clusterTime gossip). */
+  observeReply?(reply: Document, operation: Operation<unknown>): void;
+  /** Once per operation, after success or final failure. */
+  end?(operation: Operation<unknown>, state: RetryState, error: unknown): void;
+  /** Inside a transaction, nothing is retried by the executor. */
+  inTransaction?(operation: Operation<unknown>): boolean;
+}
+
+export interface ExecutorSettings {
+  readonly target: OperationTarget;
+  readonly events: EventTarget<CommandEventMap>;
+  readonly serverApi?: ServerApiLike;
+  readonly retryReads: boolean;
+  readonly retryWrites: boolean;
+  readonly hooks?: SessionHooks;
+}
+
+export interface ExecuteOptions {
+  /** For mustUseSameServer operations (getMore, killCursors): the cursor's server. */
+  readonly server?: ServerHandle;
+  /** A pinned connection (load-balanced cursors); not checked in by the executor. */
+  readonly connection?: ConnectionHandle;
+  /** Reuse an operationId (getMores of one cursor, batches of one bulk write). */
+  readonly operationId?: number;
+  readonly signal?: AbortSignal;
+  /** The operation's timeout context (CSOT), when the caller built one. */
+  readonly timeout?: TimeoutContextLike;
+  /** Keep the connection checked out (load-balanced cursors) and report it. */
+  readonly pinConnection?: boolean;
+}
+
+/** An operation's result with the server (and pinned connection) it ran on. */
+export interface Executed<T> {
+  readonly result: T;
+  readonly server: ServerHandle;
+  readonly connection: ConnectionHandle | undefined;
+  readonly operationId: number;
+}
+
+
+export class Executor {
+  private readonly apiFields: Document | undefined;
+
+  constructor(readonly settings: ExecutorSettings) {
+    const api = settings.serverApi;
+    if (api === undefined) this.apiFields = undefined;
+    else {
+      const fields: Document = { apiVersion: api.version };
+      if (api.strict !== undefined) fields.apiStrict = api.strict;
+      if (api.deprecationErrors !== undefined) fields.apiDeprecationErrors = api.deprecationErrors;
+      this.apiFields = fields;
+    }
+  }
+
+  async execute<T>(operation: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    return (await this.executeWithContext(operation, options)).result;
+  }
+
+  async executeWithContext<T>(operation: Operation<T>, options?: ExecuteOptions): Promise<Executed<T>> {
+    const target = this.settings.target;
+    if (target.closed) throw new MongoClientClosedError(`cannot run ${operation.commandName}: the client is closed`);
+    const state: RetryState = {
+      attempt: 0,
+      lastError: undefined,
+      deprioritized: [],
+      txnNumber: undefined,
+      operationId: options?.operationId ?? newOperationId(),
+      server: undefined,
+    };
+    const hooks = this.settings.hooks;
+    hooks?.begin?.(operation, state);
+    let finalError: unknown;
+    try {
+      for (;;) {
+        try {
+          return await this.attempt(operation, state, options);
+        } catch (error) {
+          const report = errorToReport(state.lastError, error);
+          const inTransaction = hooks?.inTransaction?.(operation) ?? false;
+          if (!shouldRetry(operation, state, error, this.settings, inTransaction)) {
+            finalError = report;
+            throw report;
+          }
+          if (state.server !== undefined && deprioritizeAfter(target.topologyType, error)) state.deprioritized.push(state.server);
+          state.lastError = error;
+          state.attempt += 1;
+        }
+      }
+    } finally {
+      hooks?.end?.(operation, state, finalError);
+    }
+  }
+
+  private async attempt<T>(operation: Operation<T>, state: RetryState, options: ExecuteOptions | undefined): Promise<Executed<T>> {
+    const ctx: TimeoutContextLike = options?.timeout ?? (options?.signal !== undefined ? TimeoutContext.create({ signal: options.signal }) : TimeoutContext.none());
+    const server = await this.chooseServer(operation, state, options, ctx);
+    state.server = server;
+    const pinned = options?.connection;
+    const connection = pinned ?? (await server.checkOut(ctx));
+    let keep = pinned !== undefined;
+    try {
+      const context: ExecutionContext = { server, connection };
+      const body = operation.buildCommand(context);
+      this.decorate(body, operation, state, server);
+      const sequences = operation.sequences?.(context);
+      const events = this.settings.events;
+      let reply: Document;
+      try {
+        reply =
+          events.wants('commandStarted') || events.wants('commandSucceeded') || events.wants('commandFailed')
+            ? await sendMonitored(events, operation, body, sequences, connection, state.operationId, ctx)
+            : await sendUnmonitored(operation, body, sequences, connection, ctx);
+        this.settings.hooks?.observeReply?.(reply, operation);
+        if (Number(reply.ok) !== 1) throw new MongoServerError(reply);
+        if (reply.writeConcernError !== undefined && !operation.capabilities.ownsWriteConcernErrors) {
+          throw new MongoWriteConcernError(reply.writeConcernError as Document, reply);
+        }
+      } catch (error) {
+        server.handleError?.(error, connection);
+        throw error;
+      }
+      const result = operation.handleReply(reply, context);
+      if (options?.pinConnection === true && pinned === undefined) keep = true;
+      return { result, server, connection: keep ? connection : undefined, operationId: state.operationId };
+    } finally {
+      if (!keep) server.checkIn(connection);
+    }
+  }
+
+  private chooseServer(operation: Operation<unknown>, state: RetryState, options: ExecuteOptions | undefined, ctx: TimeoutContextLike): Promise<ServerHandle> | ServerHandle {
+    if (options?.server !== undefined) return options.server;
+    const caps = operation.capabilities;
+    return this.settings.target.selectServer(
+      {
+        readPreference: caps.readPreferenceAllowed ? (operation.readPreference ?? PRIMARY) : PRIMARY,
+        operationName: operation.commandName,
+        deprioritized: state.deprioritized,
+        forWrite: caps.kind === 'write' && !caps.readPreferenceAllowed,
+      },
+      ctx,
+    );
+  }
+
+  /** The one place cross-cutting fields are added. */
+  private decorate(body: Document, operation: Operation<unknown>, state: RetryState, server: ServerHandle): void {
+    body.$db = operation.dbName;
+    const caps = operation.capabilities;
+    if (caps.usesReadConcern && operation.readConcern !== undefined) body.readConcern = operation.readConcern;
+    if (caps.usesWriteConcern && operation.writeConcern !== undefined) body.writeConcern = operation.writeConcern;
+    if (caps.readPreferenceAllowed || (caps.kind !== 'write' && !caps.mustUseSameServer)) {
+      const field = readPreferenceField(this.settings.target.topologyType, server.description.type, caps.readPreferenceAllowed ? operation.readPreference : undefined);
+      if (field !== undefined) body.$readPreference = field;
+    }
+    const api = this.apiFields;
+    if (api !== undefined) {
+      body.apiVersion = api.apiVersion;
+      if (api.apiStrict !== undefined) body.apiStrict = api.apiStrict;
+      if (api.apiDeprecationErrors !== undefined) body.apiDeprecationErrors = api.apiDeprecationErrors;
+    }
+    this.settings.hooks?.decorate?.(body, operation, state, server);
+  }
+}
+
+const PRIMARY_PREFERRED_DOC: Readonly<Document> = Object.freeze({ mode: 'primaryPreferred' });
+
+/**
+ * `$readPreference` per the server-selection spec (OP_MSG): never to a standalone;
+ * on a direct connection to a non-mongos, primary becomes primaryPreferred so any
+ * member answers; otherwise only non-primary modes are sent.
+ */
+export function readPreferenceField(topologyType: TopologyTypeName, serverType: ServerTypeName, readPreference: ReadPreferenceLike | undefined): Document | undefined {
+  if (serverType === 'Standalone') return undefined;
+  const mode = readPreference?.mode ?? 'primary';
+  if (topologyType === 'Single' && serverType !== 'Mongos' && serverType !== 'LoadBalancer') {
+    return mode === 'primary' || readPreference === undefined ? PRIMARY_PREFERRED_DOC : readPreferenceDocument(readPreference);
+  }
+  if (mode === 'primary' || readPreference === undefined) return undefined;
+  return readPreferenceDocument(readPreference);
+}

@@ -1,0 +1,72 @@
+// The aggregate command (collection-level, or database-level with `aggregate: 1`).
+import type { Document } from '../../bson.js';
+import { MongoInvalidArgumentError } from '../../errors.js';
+import type { ReadPreferenceLike } from '../concerns.js';
+import { readCursorResponse, type CursorResponse } from './cursor-response.js';
+import { CURSOR_READ, CURSOR_WRITE, setIfDefined, type Operation, type OperationCapabilities, type OperationInheritance } from './operation.js';
+
+export interface AggregateOptions {
+  allowDiskUse?: boolean;
+  batchSize?: number;
+  bypassDocumentValidation?: boolean;
+  collation?: Document;
+  comment?: unknown;
+  hint?: Document | string;
+  let?: Document;
+  maxTimeMS?: number;
+  maxAwaitTimeMS?: number;
+  readPreference?: ReadPreferenceLike | string;
+  session?: unknown;
+}
+
+/** True when the last stage writes ($out or $merge). */
+export function pipelineWrites(pipeline: readonly Document[]): boolean {
+  const last = pipeline[pipeline.length - 1];
+  return last !== undefined && ('$out' in last || '$merge' in last);
+}
+
+export class AggregateOperation implements Operation<CursorResponse> {
+  readonly commandName = 'aggregate';
+  readonly capabilities: OperationCapabilities;
+  readonly readPreference?: ReadPreferenceLike;
+  readonly readConcern?: Document;
+  readonly writeConcern?: Document;
+  readonly session?: unknown;
+  private readonly writes: boolean;
+
+  /** `collectionName` undefined: a database-level aggregate (`aggregate: 1`). */
+  constructor(
+    readonly dbName: string,
+    readonly collectionName: string | undefined,
+    readonly pipeline: Document[],
+    readonly options: AggregateOptions,
+    inherited: OperationInheritance,
+  ) {
+    if (!Array.isArray(pipeline)) throw new MongoInvalidArgumentError('aggregate pipeline must be an array of stages');
+    this.writes = pipelineWrites(pipeline);
+    this.capabilities = this.writes ? CURSOR_WRITE : CURSOR_READ;
+    this.readPreference = inherited.readPreference;
+    this.readConcern = inherited.readConcern;
+    this.writeConcern = this.writes ? inherited.writeConcern : undefined;
+    this.session = inherited.session;
+  }
+
+  buildCommand(): Document {
+    const o = this.options;
+    const body: Document = { aggregate: this.collectionName ?? 1, pipeline: this.pipeline };
+    // batchSize 0 with $out/$merge would stop the pipeline from running (CRUD spec).
+    body.cursor = o.batchSize !== undefined && !(this.writes && o.batchSize === 0) ? { batchSize: o.batchSize } : {};
+    setIfDefined(body, 'allowDiskUse', o.allowDiskUse);
+    setIfDefined(body, 'bypassDocumentValidation', o.bypassDocumentValidation);
+    setIfDefined(body, 'collation', o.collation);
+    setIfDefined(body, 'comment', o.comment);
+    setIfDefined(body, 'hint', o.hint);
+    setIfDefined(body, 'let', o.let);
+    setIfDefined(body, 'maxTimeMS', o.maxTimeMS);
+    return body;
+  }
+
+  handleReply(reply: Document): CursorResponse {
+    return readCursorResponse(reply, 'firstBatch');
+  }
+}

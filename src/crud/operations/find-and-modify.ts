@@ -1,0 +1,69 @@
+// findOneAndUpdate / findOneAndReplace / findOneAndDelete: the findAndModify command.
+import type { Document } from '../../bson.js';
+import { WRITE, setIfDefined, type Operation, type OperationInheritance } from './operation.js';
+
+export interface FindOneAndModifyOptions {
+  projection?: Document;
+  sort?: Document;
+  upsert?: boolean;
+  returnDocument?: 'before' | 'after';
+  arrayFilters?: Document[];
+  collation?: Document;
+  hint?: Document | string;
+  maxTimeMS?: number;
+  bypassDocumentValidation?: boolean;
+  comment?: unknown;
+  let?: Document;
+  /** Return the whole { value, lastErrorObject, ok } reply instead of the document. */
+  includeResultMetadata?: boolean;
+  session?: unknown;
+}
+
+export type FindAndModifyKind = 'update' | 'replace' | 'delete';
+
+export class FindAndModifyOperation implements Operation<Document | null> {
+  readonly commandName = 'findAndModify';
+  readonly capabilities = WRITE;
+  readonly writeConcern?: Document;
+  readonly session?: unknown;
+
+  constructor(
+    readonly dbName: string,
+    readonly collectionName: string,
+    readonly filter: Document,
+    readonly kind: FindAndModifyKind,
+    readonly update: Document | Document[] | undefined,
+    readonly options: FindOneAndModifyOptions,
+    inherited: OperationInheritance,
+  ) {
+    this.writeConcern = inherited.writeConcern;
+    this.session = inherited.session;
+  }
+
+  buildCommand(): Document {
+    const o = this.options;
+    const body: Document = { findAndModify: this.collectionName, query: this.filter };
+    setIfDefined(body, 'sort', o.sort);
+    if (this.kind === 'delete') body.remove = true;
+    else {
+      body.update = this.update;
+      body.new = o.returnDocument === 'after';
+      if (o.upsert === true) body.upsert = true;
+    }
+    setIfDefined(body, 'fields', o.projection);
+    setIfDefined(body, 'arrayFilters', o.arrayFilters);
+    setIfDefined(body, 'collation', o.collation);
+    setIfDefined(body, 'hint', o.hint);
+    setIfDefined(body, 'maxTimeMS', o.maxTimeMS);
+    setIfDefined(body, 'bypassDocumentValidation', o.bypassDocumentValidation);
+    setIfDefined(body, 'comment', o.comment);
+    setIfDefined(body, 'let', o.let);
+    return body;
+  }
+
+  handleReply(reply: Document): Document | null {
+    if (this.options.includeResultMetadata === true) return reply;
+    const value: unknown = reply.value;
+    return typeof value === 'object' && value !== null ? (value as Document) : null;
+  }
+}

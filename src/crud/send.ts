@@ -1,0 +1,77 @@
+// Sending one command on a connection, with or without command-monitoring events.
+// The unmonitored path allocates nothing beyond what the connection needs.
+import type { Document } from '../bson.js';
+import { MongoServerError } from '../errors.js';
+import {
+  publishedCommand,
+  publishedFailure,
+  publishedReply,
+  type CommandEventBase,
+  type CommandEventMap,
+} from '../monitoring/command-events.js';
+import type { EventTarget } from '../monitoring/event-sink.js';
+import { nextRequestId } from '../wire/index.js';
+import type { DocumentSequence, SerializedDocumentSequence } from '../wire/types.js';
+import type { Operation } from './operations/operation.js';
+import type { ConnectionHandle, TimeoutContextLike } from './target.js';
+
+type Sequences = ReadonlyArray<DocumentSequence | SerializedDocumentSequence> | undefined;
+
+
+export async function sendUnmonitored(
+  operation: Operation<unknown>,
+  body: Document,
+  sequences: Sequences,
+  connection: ConnectionHandle,
+  timeout: TimeoutContextLike,
+): Promise<Document> {
+  const reply = await connection.command(operation.dbName, body, { sequences, timeout, noThrow: true });
+  return reply.body();
+}
+
+export async function sendMonitored(
+  events: EventTarget<CommandEventMap>,
+  operation: Operation<unknown>,
+  body: Document,
+  sequences: Sequences,
+  connection: ConnectionHandle,
+  operationId: number,
+  timeout: TimeoutContextLike,
+): Promise<Document> {
+  const requestId = nextRequestId();
+  const commandName = operation.commandName;
+  const base: CommandEventBase = {
+    commandName,
+    databaseName: operation.dbName,
+    requestId,
+    operationId,
+    connectionId: connection.id,
+    serverConnectionId: connection.description?.serverConnectionId,
+    serviceId: connection.serviceId,
+    address: connection.address,
+  };
+  if (events.wants('commandStarted')) events.emit('commandStarted', { ...base, command: publishedCommand(commandName, body, sequences) });
+  const started = performance.now();
+  let reply: Document;
+  try {
+    reply = (await connection.command(operation.dbName, body, { requestId, sequences, timeout, noThrow: true })).body();
+  } catch (error) {
+    emitFailed(events, base, body, started, error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  if (Number(reply.ok) === 1) {
+    if (events.wants('commandSucceeded')) {
+      const durationMS = performance.now() - started;
+      events.emit('commandSucceeded', { ...base, durationMS, duration: durationMS, reply: publishedReply(commandName, body, reply) });
+    }
+  } else {
+    emitFailed(events, base, body, started, new MongoServerError(reply));
+  }
+  return reply;
+}
+
+function emitFailed(events: EventTarget<CommandEventMap>, base: CommandEventBase, body: Document, started: number, failure: Error): void {
+  if (!events.wants('commandFailed')) return;
+  const durationMS = performance.now() - started;
+  events.emit('commandFailed', { ...base, durationMS, duration: durationMS, failure: publishedFailure(base.commandName, body, failure) });
+}
