@@ -2,12 +2,12 @@
 // Client itself is the one event sink every layer emits into (EventTarget):
 // `wants(name)` is a listener count, so unobserved events are never built.
 import { EventEmitter } from 'node:events';
-import type { CmapEventMap } from '../monitoring/cmap-events.js';
 import type { CommandEventMap } from '../monitoring/command-events.js';
 import type { EventTarget } from '../monitoring/event-sink.js';
+import type { TopologyEventMap } from '../sdam/topology-events.js';
 
-/** Command monitoring and pool events; SDAM events join when the Topology exists. */
-export interface ClientEventMap extends CommandEventMap, CmapEventMap {}
+/** Command monitoring, pool (CMAP), topology (SDAM) and heartbeat events. */
+export interface ClientEventMap extends CommandEventMap, TopologyEventMap {}
 
 type Listener<E> = (event: E) => void;
 

@@ -6,17 +6,21 @@ import type { ClientOptionsInput, ParsedConnectionString } from '../connection/u
 import { TypedEventEmitter, type ClientEventMap } from './client-events.js';
 import { readConcernDocument, writeConcernDocument } from './concerns.js';
 import { Db, type DbOptions } from './db.js';
-import { DirectTarget } from './direct-target.js';
 import { Executor, type SessionHooks } from './executor.js';
 import { forOperation, rootLevel, type Resolved } from './inheritance.js';
 import * as commands from './operations/commands.js';
 import type { OperationTarget } from './target.js';
+import { TopologyTarget, type TopologyTargetSource } from './topology-target.js';
 
-/** Builds the client's target from its parsed settings; the Topology plugs in here. */
-export type TargetFactory = (settings: ParsedConnectionString, events: TypedEventEmitter<ClientEventMap>) => OperationTarget;
+/** Builds the client's target from its parsed settings (tests may inject their own). */
+export type TargetFactory = (
+  settings: ParsedConnectionString,
+  events: TypedEventEmitter<ClientEventMap>,
+  source: TopologyTargetSource,
+) => OperationTarget;
 
-/** The default target: swap in the Topology (one line) once it exists. */
-export const defaultTargetFactory: TargetFactory = (settings, events) => new DirectTarget(settings, events);
+/** The default target: the SDAM Topology (monitors, pools, server selection). */
+export const defaultTargetFactory: TargetFactory = (settings, events, source) => new TopologyTarget(settings, events, source);
 
 export interface ClientOptions extends ClientOptionsInput {
   /** How the client reaches the deployment (tests, the Topology); default defaultTargetFactory. */
@@ -40,7 +44,7 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
     const { targetFactory, sessionHooks, ...connectionOptions } = options;
     this.settings = parseConnectionString(uri, connectionOptions);
     const s = this.settings;
-    this.target = (targetFactory ?? defaultTargetFactory)(s, this);
+    this.target = (targetFactory ?? defaultTargetFactory)(s, this, { uri, options: connectionOptions });
     this.executor = new Executor({
       target: this.target,
       events: this,

@@ -1,4 +1,4 @@
-// CRUD round trips through Client → DirectTarget → real Connection/pool → MemoryServer.
+// CRUD round trips through Client → Topology → real Connection/pool → MemoryServer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryServer } from '../../src/server/index.js';
 import { Client } from '../../src/crud/client.js';

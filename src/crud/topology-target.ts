@@ -1,0 +1,74 @@
+// The Client's OperationTarget: the SDAM Topology, built on first use. Building it
+// waits for the first use because a mongodb+srv:// string needs its SRV and TXT
+// lookups (async) before the seed list and options are known.
+import type { TimeoutContext } from '../connection/timeout-context.js';
+import { nodeDnsResolver, type DnsResolver } from '../connection/srv/resolver.js';
+import { parseConnectionStringWithSrv } from '../connection/srv/seedlist.js';
+import type { ClientOptionsInput, ParsedConnectionString } from '../connection/uri/types.js';
+import { MongoClientClosedError } from '../errors.js';
+import type { EventTarget } from '../monitoring/event-sink.js';
+import type { Topology } from '../sdam/topology.js';
+import type { TopologyEventMap } from '../sdam/topology-events.js';
+import { topologySettingsFrom } from '../sdam/topology-settings.js';
+import { createTopology } from '../selection/wait-for-server.js';
+import type { OperationTarget, SelectionCriteria, ServerHandle, TopologyTypeName } from './target.js';
+
+export interface TopologyTargetSource {
+  /** The connection string as the application gave it (re-parsed with TXT options for +srv). */
+  readonly uri: string;
+  readonly options: ClientOptionsInput;
+  readonly resolver?: DnsResolver;
+}
+
+export class TopologyTarget implements OperationTarget {
+  private topology: Topology | undefined;
+  private opening: Promise<Topology> | undefined;
+  private isClosed = false;
+
+  constructor(
+    private readonly settings: ParsedConnectionString,
+    private readonly events: EventTarget<TopologyEventMap>,
+    private readonly source: TopologyTargetSource,
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get topologyType(): TopologyTypeName {
+    return this.topology?.topologyType ?? 'Unknown';
+  }
+
+  async connect(ctx: TimeoutContext): Promise<void> {
+    await (await this.open()).connect(ctx);
+  }
+
+  async selectServer(criteria: SelectionCriteria, ctx: TimeoutContext): Promise<ServerHandle> {
+    const topology = this.topology ?? (await this.open());
+    return topology.selectServer(criteria, ctx);
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    const opening = this.opening;
+    if (opening === undefined) return;
+    const topology = await opening.catch(() => undefined);
+    await topology?.close();
+  }
+
+  private open(): Promise<Topology> {
+    if (this.isClosed) return Promise.reject(new MongoClientClosedError('the client is closed'));
+    this.opening ??= this.build();
+    return this.opening;
+  }
+
+  private async build(): Promise<Topology> {
+    const resolver = this.source.resolver ?? nodeDnsResolver;
+    const parsed = this.settings.isSrv ? await parseConnectionStringWithSrv(this.source.uri, this.source.options, resolver) : this.settings;
+    if (this.isClosed) throw new MongoClientClosedError('the client was closed while it was connecting');
+    const topology = createTopology(topologySettingsFrom(parsed, resolver, { events: this.events }));
+    topology.open();
+    this.topology = topology;
+    return topology;
+  }
+}

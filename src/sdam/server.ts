@@ -1,0 +1,114 @@
+// One server of a Topology: its address, its connection pool and its monitor, and
+// the view of its current description the operation layer reads. Errors seen by
+// operations go back to the Topology, which owns every description change.
+import type { ObjectId } from '../bson.js';
+import type { Connection } from '../connection/connection.js';
+import type { ConnectionPool } from '../connection/pool/pool.js';
+import type { TimeoutContext } from '../connection/timeout-context.js';
+import { MongoNetworkError, MongoPoolClearedError } from '../errors.js';
+import type { Monitor } from './monitor/monitor.js';
+import type { ServerDescription } from './server-description.js';
+import type { ServerType } from './types.js';
+
+/** What the operation layer needs to know about a server (crud's ServerHandle.description). */
+export interface ServerView {
+  readonly type: ServerType;
+  readonly maxWireVersion: number;
+  readonly logicalSessionTimeoutMinutes: number | null;
+}
+
+/** Where an operation's error came from, for the topology's error handling. */
+export interface ServerErrorOrigin {
+  readonly generation: number;
+  readonly serviceId: ObjectId | undefined;
+  readonly maxWireVersion: number;
+  readonly completedHandshake: boolean;
+}
+
+/** The Topology's side of a server: error handling routed through the pure SDAM functions. */
+export interface ServerOwner {
+  handleServerError(server: Server, error: unknown, origin: ServerErrorOrigin): void;
+}
+
+/** The connection fields error handling reads; a Connection has them all. */
+interface ConnectionLike {
+  readonly generation?: number;
+  readonly serviceId?: ObjectId;
+  readonly description?: { readonly maxWireVersion: number } | undefined;
+}
+
+export class Server {
+  private current: ServerDescription;
+  private running = 0;
+  /** maxWireVersion learned from a handshake, for load balancers whose description has none. */
+  private handshakeMaxWireVersion = 0;
+
+  constructor(
+    readonly address: string,
+    initial: ServerDescription,
+    readonly pool: ConnectionPool<Connection>,
+    readonly monitor: Monitor | undefined,
+    private readonly owner: ServerOwner,
+  ) {
+    this.current = initial;
+  }
+
+  /** The full SDAM description (as of the topology's latest update). */
+  get serverDescription(): ServerDescription {
+    return this.current;
+  }
+
+  get description(): ServerView {
+    const current = this.current;
+    return {
+      type: current.type,
+      maxWireVersion: current.maxWireVersion ?? this.handshakeMaxWireVersion,
+      logicalSessionTimeoutMinutes: current.logicalSessionTimeoutMinutes,
+    };
+  }
+
+  /** Operations currently holding a connection (selection's "power of two choices"). */
+  get operationCount(): number {
+    return this.running;
+  }
+
+  /** Called by the Topology only. */
+  updateDescription(description: ServerDescription): void {
+    this.current = description;
+  }
+
+  async checkOut(ctx: TimeoutContext): Promise<Connection> {
+    const generation = this.pool.generation;
+    let connection: Connection;
+    try {
+      connection = await this.pool.checkOut({ timeout: ctx });
+    } catch (error) {
+      // A connection that failed while being established reports as a handshake error.
+      if (error instanceof MongoNetworkError && !(error instanceof MongoPoolClearedError)) {
+        this.owner.handleServerError(this, error, { generation, serviceId: undefined, maxWireVersion: 0, completedHandshake: false });
+      }
+      throw error;
+    }
+    this.running += 1;
+    const maxWireVersion = connection.description?.maxWireVersion;
+    if (maxWireVersion !== undefined) this.handshakeMaxWireVersion = maxWireVersion;
+    return connection;
+  }
+
+  checkIn(connection: Connection): void {
+    this.running = Math.max(0, this.running - 1);
+    this.pool.checkIn(connection);
+  }
+
+  /** An operation on this server failed: SDAM decides whether the server is Unknown and the pool cleared. */
+  handleError(error: unknown, connection?: ConnectionLike): void {
+    if (error instanceof MongoPoolClearedError) return;
+    const serviceId = connection?.serviceId;
+    this.owner.handleServerError(this, error, {
+      generation: connection?.generation ?? this.pool.generationFor(serviceId),
+      serviceId,
+      maxWireVersion: connection?.description?.maxWireVersion ?? this.description.maxWireVersion,
+      completedHandshake: true,
+    });
+  }
+}
