@@ -1,0 +1,129 @@
+// The unified runner's adapter for mongrove, the driver under test. Its suites carry
+// the plain spec names (adapter name ""), the official driver's are "<suite>@official".
+import type { Document } from '../../../src/bson.js';
+import { Client, type ClientBulkWriteModel, type ClientOptions, type Db } from '../../../src/index.js';
+import type { LogRecord, MongoLoggerClientOptions } from '../../../src/monitoring/logger/index.js';
+import {
+  UnsupportedOperationError,
+  type BucketHandle,
+  type ClientHandle,
+  type ClientSpec,
+  type DatabaseHandle,
+  type DriverAdapter,
+  type OperationArgs,
+} from '../adapter.js';
+import { MongroveCollection } from './mongrove-collection.js';
+import { clientBulkWriteResultDoc, handleOptions, optionsOf, required } from './mongrove-convert.js';
+import { describeMongroveError } from './mongrove-errors.js';
+import { wireEvents } from './mongrove-events.js';
+import { UnsupportedBucket, UnsupportedSession } from './mongrove-unsupported.js';
+
+class MongroveClient implements ClientHandle {
+  readonly kind = 'client';
+  constructor(readonly driver: Client) {}
+
+  database(name: string, options?: Document): DatabaseHandle {
+    return new MongroveDatabase(this.driver.db(name, handleOptions(options)));
+  }
+
+  startSession(): UnsupportedSession {
+    return new UnsupportedSession();
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  async run(name: string, args: OperationArgs): Promise<unknown> {
+    switch (name) {
+      case 'listDatabases':
+      case 'listDatabaseObjects':
+        return (await this.driver.listDatabases(optionsOf(name, args))).databases;
+      case 'listDatabaseNames':
+        return (await this.driver.listDatabases({ ...optionsOf(name, args), nameOnly: true })).databases.map((d) => d.name);
+      case 'clientBulkWrite': {
+        const models = required<ClientBulkWriteModel[]>(args, 'models', name);
+        return clientBulkWriteResultDoc(await this.driver.bulkWrite(models, optionsOf(name, args, ['models'])));
+      }
+      case 'close':
+        await this.close();
+        return undefined;
+      default:
+        // createChangeStream (no change streams yet), appendMetadata (no API for it).
+        throw new UnsupportedOperationError('client', name);
+    }
+  }
+}
+
+class MongroveDatabase implements DatabaseHandle {
+  readonly kind = 'database';
+  constructor(readonly driver: Db) {}
+
+  get name(): string {
+    return this.driver.databaseName;
+  }
+
+  collection(name: string, options?: Document): MongroveCollection {
+    return new MongroveCollection(this.driver.collection(name, handleOptions(options)));
+  }
+
+  bucket(): BucketHandle {
+    return new UnsupportedBucket();
+  }
+
+  async run(name: string, args: OperationArgs): Promise<unknown> {
+    const db = this.driver;
+    const opts = (positional: readonly string[] = []): Document => optionsOf(name, args, positional);
+    switch (name) {
+      case 'runCommand':
+        return db.command(required(args, 'command', name), opts(['command', 'commandName']));
+      case 'listCollections':
+      case 'listCollectionObjects':
+        return db.listCollections((args.filter ?? {}) as Document, opts(['filter'])).toArray();
+      case 'listCollectionNames':
+        return db.listCollectionNames((args.filter ?? {}) as Document, opts(['filter']));
+      case 'createCollection':
+        return new MongroveCollection(await db.createCollection(required(args, 'collection', name), opts(['collection'])));
+      case 'dropCollection':
+        return db.dropCollection(required(args, 'collection', name), opts(['collection']));
+      case 'modifyCollection':
+        return db.command({ collMod: required(args, 'collection', name), ...opts(['collection']) });
+      case 'aggregate':
+        return db.aggregate(required(args, 'pipeline', name), opts(['pipeline'])).toArray();
+      case 'dropDatabase':
+        return db.dropDatabase(opts());
+      default:
+        // runCursorCommand / createCommandCursor (no Db.runCursorCommand yet), createChangeStream.
+        throw new UnsupportedOperationError('database', name);
+    }
+  }
+}
+
+function clientOptions(spec: ClientSpec): ClientOptions & MongoLoggerClientOptions {
+  const options: ClientOptions & MongoLoggerClientOptions = {};
+  if (spec.serverApi) options.serverApi = spec.serverApi as ClientOptions['serverApi'];
+  // minHeartbeatFrequencyMS: ClientOptions has no such option (the Topology's default applies).
+  const onLog = spec.onLog;
+  if (spec.observeLogMessages && onLog) {
+    // Passed through for the logger wiring; the client ignores (with a warning) options it does not know yet.
+    return {
+      ...options,
+      mongodbLogComponentSeverities: spec.observeLogMessages as MongoLoggerClientOptions['mongodbLogComponentSeverities'],
+      mongodbLogPath: {
+        write: (record: LogRecord) => onLog({ level: record.severity, component: record.component, data: { ...record.message } }),
+      },
+    };
+  }
+  return options;
+}
+
+export const mongroveAdapter: DriverAdapter = {
+  name: '',
+  async createClient(spec: ClientSpec): Promise<ClientHandle> {
+    const client = new Client(spec.uri, clientOptions(spec));
+    wireEvents(client, spec.onEvent);
+    await client.connect();
+    return new MongroveClient(client);
+  },
+  describeError: describeMongroveError,
+};

@@ -1,0 +1,36 @@
+// State shared by the parts of the runner while one test executes.
+import type { ClientHandle, DriverAdapter } from './adapter.js';
+import type { EntityMap } from './entities.js';
+import type { MatchContext } from './matcher.js';
+import type { Operation } from './model.js';
+import type { ServerInfo } from './requirements.js';
+
+/** Per vitest file: the driver under test, the deployment and the internal client. */
+export interface RunnerEnv {
+  adapter: DriverAdapter;
+  uri: string;
+  internal: ClientHandle;
+  info: ServerInfo;
+}
+
+export interface EnabledFailPoint {
+  name: string;
+  /** The client that enabled it, or a direct client to a mongos (targetedFailPoint), closed after disabling. */
+  client: ClientHandle;
+  ownsClient: boolean;
+}
+
+export interface ExecuteOptions {
+  /** Inside withTransaction's callback: errors propagate even when expected or ignored. */
+  propagateErrors?: boolean;
+}
+
+export interface TestContext {
+  env: RunnerEnv;
+  entities: EntityMap;
+  failPoints: EnabledFailPoint[];
+  match: MatchContext;
+  /** The test runs configureFailPoint: clients may use faster heartbeats. */
+  usesFailPoints: boolean;
+  execute(op: Operation, options?: ExecuteOptions): Promise<void>;
+}

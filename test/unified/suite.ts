@@ -1,0 +1,151 @@
+// Registers unified-format spec files as vitest cases through the central spec harness.
+// Tests whose runOnRequirements the live target does not meet are skipped at run time
+// with ctx.skip("runOnRequirements not met by <topology> <version>"): vitest registers
+// tests before any server exists, so this is the one dynamic skip (see test/spec/skips.ts).
+import { afterAll } from 'vitest';
+import { registerSpecSuite, type SpecCase } from '../spec/harness.js';
+import { specFiles } from '../support/specs-dir.js';
+import type { DriverAdapter } from './adapter.js';
+import type { RunnerEnv } from './context.js';
+import { loadUnifiedFile } from './loader.js';
+import type { UnifiedFile } from './model.js';
+import { discoverServer } from './requirements.js';
+import { runUnifiedTest, skipReasonFor } from './runner.js';
+import { startTarget, type Target } from './target.js';
+
+const TEST_TIMEOUT_MS = 30_000;
+
+interface SkipContext {
+  skip(note?: string): never;
+}
+
+/** vitest passes its test context as the first argument; SpecCase.run is typed without one. */
+function skipper(args: unknown[]): SkipContext {
+  const ctx = args[0];
+  if ((typeof ctx === 'object' || typeof ctx === 'function') && ctx !== null && typeof (ctx as { skip?: unknown }).skip === 'function') {
+    return ctx as SkipContext;
+  }
+  throw new Error('vitest test context with skip() not available');
+}
+
+function isUnifiedFile(content: unknown): boolean {
+  return typeof content === 'object' && content !== null && 'schemaVersion' in content && 'tests' in content;
+}
+
+/** One target + internal client per vitest file, created on first use and released after the file. */
+function lazyEnv(adapter: DriverAdapter): () => Promise<RunnerEnv> {
+  let target: Target | undefined;
+  let env: Promise<RunnerEnv> | undefined;
+  afterAll(async () => {
+    if (!env) return;
+    const e = await env.catch(() => undefined);
+    await e?.internal.close().catch(() => {});
+    await target?.stop();
+  }, 20_000);
+  return () => {
+    env ??= (async () => {
+      target = await startTarget();
+      const internal = await adapter.createClient({ uri: target.uri, onEvent: () => {} });
+      return { adapter, uri: target.uri, internal, info: await discoverServer(internal, target.uri) };
+    })();
+    return env;
+  };
+}
+
+export interface UnifiedSuiteOptions {
+  /** Spec folder, e.g. "crud". */
+  spec: string;
+  /** Sub-folder holding unified files, e.g. "unified" ("" = the whole spec folder). */
+  sub?: string;
+  /** Report name before "@<adapter>"; default: the spec folder. */
+  reportName?: string;
+  adapter: DriverAdapter;
+}
+
+/** "@<adapter>", or nothing for the driver under test (an adapter named ""): its suites carry the plain spec name. */
+function suiteSuffix(adapter: DriverAdapter): string {
+  return adapter.name === '' ? '' : `@${adapter.name}`;
+}
+
+function loadOrFailure(content: unknown, name: string): UnifiedFile | Error {
+  try {
+    return loadUnifiedFile(content, name);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/** Every test of every unified file in the folder: each must pass (or be skipped by its requirements). */
+export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
+  const getEnv = lazyEnv(options.adapter);
+  const cases: SpecCase[] = [];
+  for (const f of specFiles(options.spec, options.sub ?? '')) {
+    if (!isUnifiedFile(f.content)) continue;
+    const file = loadOrFailure(f.content, f.name);
+    if (file instanceof Error) {
+      cases.push({ file: f.name, name: '(file)', run: () => { throw file; } });
+      continue;
+    }
+    for (const test of file.tests) {
+      cases.push({
+        file: f.name,
+        name: test.description,
+        timeout: TEST_TIMEOUT_MS,
+        run: async (...args: unknown[]) => {
+          const env = await getEnv();
+          const reason = await skipReasonFor(env, file, test);
+          if (reason !== undefined) skipper(args).skip(reason);
+          await runUnifiedTest(env, file, test);
+        },
+      });
+    }
+  }
+  registerSpecSuite(`${options.reportName ?? options.spec}${suiteSuffix(options.adapter)}`, cases);
+}
+
+/** valid-fail: one case per file, passing only when every runnable test of the file fails. */
+export function registerValidFailSuite(adapter: DriverAdapter): void {
+  const getEnv = lazyEnv(adapter);
+  const cases: SpecCase[] = specFiles('unified-test-format', 'valid-fail').map((f) => ({
+    file: f.name,
+    name: 'running this file fails',
+    timeout: TEST_TIMEOUT_MS,
+    run: async (...args: unknown[]) => {
+      const file = loadOrFailure(f.content, f.name);
+      if (file instanceof Error) return; // rejected at load time: that is a failure of the file, as required
+      const env = await getEnv();
+      let ran = 0;
+      let lastSkip = '';
+      for (const test of file.tests) {
+        const reason = await skipReasonFor(env, file, test);
+        if (reason !== undefined) {
+          lastSkip = reason;
+          continue;
+        }
+        ran++;
+        let threw = false;
+        try {
+          await runUnifiedTest(env, file, test);
+        } catch {
+          threw = true;
+        }
+        if (!threw) throw new Error(`valid-fail test "${test.description}" passed but must fail`);
+      }
+      if (ran === 0) skipper(args).skip(lastSkip);
+    },
+  }));
+  registerSpecSuite(`unified-test-format-valid-fail${suiteSuffix(adapter)}`, cases);
+}
+
+/** invalid/: every file must be rejected by the loader (no driver or server involved). */
+export function registerInvalidSuite(): void {
+  const cases: SpecCase[] = specFiles('unified-test-format', 'invalid').map((f) => ({
+    file: f.name,
+    name: 'is rejected by the loader',
+    run: () => {
+      const result = loadOrFailure(f.content, f.name);
+      if (!(result instanceof Error)) throw new Error(`${f.name} was accepted but is invalid`);
+    },
+  }));
+  registerSpecSuite('unified-test-format-invalid', cases);
+}

@@ -1,0 +1,3 @@
+import { registerInvalidSuite } from './suite.js';
+
+registerInvalidSuite();

@@ -1,0 +1,4 @@
+import { mongroveAdapter } from './adapters/mongrove.js';
+import { registerValidFailSuite } from './suite.js';
+
+registerValidFailSuite(mongroveAdapter);
