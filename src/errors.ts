@@ -272,3 +272,67 @@ export class MongoClientClosedError extends MongoAPIError {
     return 'MongoClientClosedError';
   }
 }
+
+/** One failed model of Client.bulkWrite (bulk-write spec WriteError). */
+export interface ClientBulkWriteErrorDetail {
+  readonly code: number;
+  readonly codeName?: string;
+  readonly message: string;
+  readonly errInfo?: Document;
+  /** The server's whole cursor entry for the failed op. */
+  readonly details: Document;
+}
+
+/** A write concern error of one bulkWrite command (bulk-write spec WriteConcernError). */
+export interface ClientBulkWriteConcernErrorDetail {
+  readonly code: number;
+  readonly codeName?: string;
+  readonly message: string;
+  readonly errInfo?: Document;
+  readonly details: Document;
+}
+
+/**
+ * Client.bulkWrite failed (bulk-write spec BulkWriteException): individual write errors by
+ * model index, write concern errors, the results of what succeeded (partialResult, unset
+ * when nothing is known to have succeeded) and, as `cause`/`error`, a top-level error.
+ */
+export class MongoClientBulkWriteError<TResult = unknown> extends MongoServerError {
+  readonly writeErrors: ReadonlyMap<number, ClientBulkWriteErrorDetail>;
+  readonly writeConcernErrors: readonly ClientBulkWriteConcernErrorDetail[];
+  readonly partialResult: TResult | undefined;
+
+  constructor(
+    fields: {
+      writeErrors: ReadonlyMap<number, ClientBulkWriteErrorDetail>;
+      writeConcernErrors: readonly ClientBulkWriteConcernErrorDetail[];
+      partialResult: TResult | undefined;
+      error?: unknown;
+    },
+  ) {
+    const { writeErrors, writeConcernErrors, error } = fields;
+    const firstWriteError = writeErrors.values().next().value;
+    const source: { code?: number; codeName?: string; message: string } | undefined =
+      error instanceof MongoServerError ? { code: error.code, codeName: error.codeName, message: error.message }
+      : error instanceof Error ? { message: error.message }
+      : (firstWriteError ?? writeConcernErrors[0]);
+    const count = writeErrors.size + writeConcernErrors.length;
+    const summary = error !== undefined
+      ? `bulkWrite failed: ${source?.message ?? String(error)}`
+      : `bulkWrite had ${count} error(s); the first: ${source?.message ?? 'unknown'}`;
+    super({ errmsg: summary, code: source?.code, codeName: source?.codeName, errorLabels: error instanceof MongoError ? error.errorLabels : [] });
+    this.writeErrors = writeErrors;
+    this.writeConcernErrors = writeConcernErrors;
+    this.partialResult = fields.partialResult;
+    if (error !== undefined) Object.defineProperty(this, 'cause', { value: error, enumerable: false, writable: false });
+  }
+
+  /** The top-level error, if one stopped the bulk write. */
+  get error(): unknown {
+    return this.cause;
+  }
+
+  override get name(): string {
+    return 'MongoClientBulkWriteError';
+  }
+}

@@ -3,11 +3,16 @@
 import { TimeoutContext } from '../connection/timeout-context.js';
 import { parseConnectionString } from '../connection/uri/parse.js';
 import type { ClientOptionsInput, ParsedConnectionString } from '../connection/uri/types.js';
+import { MongoLogger, type MongoLoggerClientOptions } from '../monitoring/logger/index.js';
+import { runClientBulkWrite, type ClientBulkWriteOptions } from './bulk/client-bulk-writer.js';
+import type { ClientBulkWriteModel } from './bulk/client-bulk-models.js';
+import type { ClientBulkWriteResult } from './bulk/client-bulk-result.js';
 import { TypedEventEmitter, type ClientEventMap } from './client-events.js';
+import { attachClientLogging } from './client-logging.js';
 import { readConcernDocument, writeConcernDocument } from './concerns.js';
 import { Db, type DbOptions } from './db.js';
 import { Executor, type SessionHooks } from './executor.js';
-import { forOperation, rootLevel, type Resolved } from './inheritance.js';
+import { forOperation, rootLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import * as commands from './operations/commands.js';
 import type { OperationTarget } from './target.js';
 import { TopologyTarget, type TopologyTargetSource } from './topology-target.js';
@@ -22,7 +27,7 @@ export type TargetFactory = (
 /** The default target: the SDAM Topology (monitors, pools, server selection). */
 export const defaultTargetFactory: TargetFactory = (settings, events, source) => new TopologyTarget(settings, events, source);
 
-export interface ClientOptions extends ClientOptionsInput {
+export interface ClientOptions extends ClientOptionsInput, MongoLoggerClientOptions {
   /** How the client reaches the deployment (tests, the Topology); default defaultTargetFactory. */
   targetFactory?: TargetFactory;
   /** Sessions, transactions and cluster-time gossip (provided by the sessions layer). */
@@ -36,15 +41,23 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
   readonly target: OperationTarget;
   /** @internal */
   readonly executor: Executor;
+  /** @internal The structured logger (MONGODB_LOG_* variables, overridden by the mongodbLog* options). */
+  readonly logger: MongoLogger;
   private readonly level: Resolved;
+  private readonly detachLogging: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(uri: string, options: ClientOptions = {}) {
     super();
-    const { targetFactory, sessionHooks, ...connectionOptions } = options;
+    const { targetFactory, sessionHooks, mongodbLogPath, mongodbLogComponentSeverities, mongodbLogMaxDocumentLength, ...connectionOptions } = options;
     this.settings = parseConnectionString(uri, connectionOptions);
     const s = this.settings;
-    this.target = (targetFactory ?? defaultTargetFactory)(s, this, { uri, options: connectionOptions });
+    this.logger = MongoLogger.fromEnvironment(process.env, { mongodbLogPath, mongodbLogComponentSeverities, mongodbLogMaxDocumentLength });
+    for (const warning of this.logger.warnings) process.emitWarning(`mongrove: ${warning}`);
+    // Subscribed before the target exists, so its first events (topology opening) are logged.
+    this.detachLogging = this.logger.enabled ? attachClientLogging(this, this.logger) : undefined;
+    const logger = this.logger.enabled ? this.logger : undefined;
+    this.target = (targetFactory ?? defaultTargetFactory)(s, this, { uri, options: connectionOptions, logger });
     this.executor = new Executor({
       target: this.target,
       events: this,
@@ -71,10 +84,30 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
     return this.executor.execute(commands.listDatabases(options, forOperation(this.level, options)));
   }
 
+  /**
+   * Inserts, updates and deletes across namespaces with MongoDB 8.0's `bulkWrite` command
+   * (as few round trips as the server's limits allow). Throws MongoClientBulkWriteError
+   * for write errors and write concern errors (with what succeeded as partialResult),
+   * MongoInvalidArgumentError for bad models or options.
+   */
+  async bulkWrite(models: readonly ClientBulkWriteModel[], options?: ClientBulkWriteOptions & Pick<ConcernOptions, 'writeConcern'>): Promise<ClientBulkWriteResult> {
+    return runClientBulkWrite(this.executor, models, options, forOperation(this.level, options));
+  }
+
   /** Closes the target (pools, monitors). Idempotent; later operations fail with MongoClientClosedError. */
   close(): Promise<void> {
-    this.closing ??= this.target.close();
+    this.closing ??= this.closeTarget();
     return this.closing;
+  }
+
+  private async closeTarget(): Promise<void> {
+    try {
+      await this.target.close();
+    } finally {
+      // After the target, so the closing messages (pools, topology) are still logged.
+      this.detachLogging?.();
+      this.logger.close();
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

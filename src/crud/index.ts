@@ -9,6 +9,9 @@ export { AggregationCursor, CommandCursor, ListCollectionsCursor, ListIndexesCur
 export type { AnyBulkWriteOperation } from './bulk/models.js';
 export type { BulkWriteOptions } from './bulk/bulk-writer.js';
 export type { BulkWriteResult, InsertManyResult } from './bulk/result.js';
+export type { ClientBulkWriteModel, ClientUpdateModel, ClientReplaceOneModel } from './bulk/client-bulk-models.js';
+export type { ClientBulkWriteOptions } from './bulk/client-bulk-writer.js';
+export type { ClientBulkWriteResult, ClientInsertOneResult, ClientUpdateResult, ClientDeleteResult } from './bulk/client-bulk-result.js';
 export type { InsertOneResult, UpdateResult, DeleteResult } from './operations/write.js';
 export type { FindOptions, FindOneOptions, CursorType } from './operations/find.js';
 export type { AggregateOptions } from './operations/aggregate.js';

@@ -79,8 +79,13 @@ export class ClientBulkWriteAccumulator {
     };
   }
 
-  /** The reply's summary counts and write concern error. */
-  addSummary(reply: Document): void {
+  private batchReply: Document = {};
+  private batchFirstErrorIdx: number | undefined;
+
+  /** A batch's reply: its summary counts and write concern error. */
+  beginBatch(reply: Document): void {
+    this.batchReply = reply;
+    this.batchFirstErrorIdx = undefined;
     const r = this.result;
     r.insertedCount += count(reply.nInserted);
     r.upsertedCount += count(reply.nUpserted);
@@ -93,23 +98,25 @@ export class ClientBulkWriteAccumulator {
 
   /**
    * Per spec: an ordered batch succeeded somewhere if it had no errors or its error was
-   * not at idx 0; an unordered one if it had fewer errors than ops. Call once the
+   * not at idx 0; an unordered one if it had fewer errors than ops. Called once the
    * batch's cursor is read (the ordered rule needs the error's idx).
    */
-  noteBatchOutcome(reply: Document, batch: ClientBatch, ordered: boolean, firstErrorIdx: number | undefined): void {
-    const nErrors = count(reply.nErrors);
+  endBatch(batch: ClientBatch, ordered: boolean): void {
+    const nErrors = count(this.batchReply.nErrors);
+    const firstErrorIdx = this.batchFirstErrorIdx;
     const succeeded = ordered ? nErrors === 0 || (firstErrorIdx !== undefined && firstErrorIdx > 0) : nErrors < batch.ops.length;
     if (succeeded) this.anySucceeded = true;
   }
 
-  /** One results-cursor entry; returns the entry's idx when it is an error. */
-  addEntry(entry: Document, batch: ClientBatch): number | undefined {
+  /** One results-cursor entry (its idx is the op's position in `batch`). */
+  addEntry(entry: Document, batch: ClientBatch): void {
     const idx = count(entry.idx);
     const op = batch.ops[idx];
-    if (op === undefined) return undefined;
+    if (op === undefined) return;
     if (count(entry.ok) !== 1) {
       this.writeErrors.set(op.index, detail(entry));
-      return idx;
+      this.batchFirstErrorIdx ??= idx;
+      return;
     }
     const r = this.result;
     switch (op.kind) {
@@ -131,7 +138,6 @@ export class ClientBulkWriteAccumulator {
         r.deleteResults?.set(op.index, { deletedCount: count(entry.n) });
         break;
     }
-    return undefined;
   }
 }
 

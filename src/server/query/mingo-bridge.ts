@@ -2,6 +2,7 @@
 // BSON numeric wrappers. These views convert at the boundary.
 import { Aggregator, Query } from 'mingo';
 import type { Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
 import { BSONRegExp, Decimal128, Double, Int32, Long } from './bson-types.js';
 
 export function toMingoValue(value: unknown): unknown {
@@ -41,7 +42,22 @@ function options(opts: MingoRunOptions): Record<string, unknown> {
 
 /** Evaluates an aggregation expression against a document via mingo's $expr. */
 export function mingoExprTest(expr: unknown, doc: Document, opts: MingoRunOptions = {}): boolean {
-  return new Query({ $expr: toMingoValue(expr) }, options(opts)).test(toMingoValue(doc) as Document);
+  try {
+    return new Query({ $expr: toMingoValue(expr) }, options(opts)).test(toMingoValue(doc) as Document);
+  } catch (error) {
+    throw asServerError(error);
+  }
+}
+
+/** mongod's code for "Use of undefined variable" (spec tests expect it on write errors). */
+const UNDEFINED_VARIABLE_CODE = 17276;
+
+/** mingo throws plain Errors; the ones mongod reports with a code of its own get that code. */
+function asServerError(error: unknown): unknown {
+  if (error instanceof Error && error.message.startsWith('Use of undefined variable')) {
+    return new CommandError(UNDEFINED_VARIABLE_CODE, error.message);
+  }
+  return error;
 }
 
 /** Runs aggregation stages through mingo. */

@@ -97,8 +97,13 @@ export function namespace(context: CommandContext, coll: string): string {
 
 /** A write error entry as mongod reports it inside writeErrors. */
 export function writeErrorEntry(index: number, error: unknown): Document {
-  if (error instanceof CommandError) return { index, code: error.code, errmsg: error.message, ...error.extra };
-  return { index, code: ErrorCodes.InternalError, errmsg: error instanceof Error ? error.message : String(error) };
+  return { index, ...errorFields(error) };
+}
+
+/** `{ code, errmsg, …extra }` of a failed statement (write errors, bulkWrite cursor entries). */
+export function errorFields(error: unknown): Document {
+  if (error instanceof CommandError) return { code: error.code, errmsg: error.message, ...error.extra };
+  return { code: ErrorCodes.InternalError, errmsg: error instanceof Error ? error.message : String(error) };
 }
 
 export function cursorOptions(command: Document, context: CommandContext, ns: string): { ns: string; connectionId: number; lsid?: Document; comment?: unknown } {

@@ -3,8 +3,25 @@ import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { isPlainDocument, toNumber } from '../../query/bson-types.js';
+import type { CollectionStore } from '../../storage/storage.js';
 import type { CommandHandler } from '../../types.js';
 import { checkHint, collectionName, letVariables, missingField, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
+
+export interface DeleteStatement {
+  q: Document;
+  multi: boolean;
+  hint?: unknown;
+}
+
+/** Deletes the documents one statement selects; returns how many (shared with bulkWrite). */
+export function executeDelete(collection: CollectionStore | undefined, statement: DeleteStatement, variables: Document | undefined): number {
+  checkHint(collection, statement.hint);
+  let n = 0;
+  for (const [rid] of selectRecords(collection, statement.q, { variables, limit: statement.multi ? 0 : 1 })) {
+    if (collection?.delete(rid)) n++;
+  }
+  return n;
+}
 
 export const deleteHandler: CommandHandler = {
   name: 'delete',
@@ -27,10 +44,7 @@ export const deleteHandler: CommandHandler = {
         if (!isPlainDocument(raw.q)) throw wrongType('delete.deletes', 'q', raw.q, 'object');
         const limit = toNumber(raw.limit);
         if (limit !== 0 && limit !== 1) throw new CommandError(ErrorCodes.FailedToParse, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
-        checkHint(collection, raw.hint);
-        for (const [rid] of selectRecords(collection, raw.q, { variables, limit })) {
-          if (collection?.delete(rid)) n++;
-        }
+        n += executeDelete(collection, { q: raw.q, multi: limit === 0, hint: raw.hint }, variables);
       } catch (error) {
         writeErrors.push(writeErrorEntry(index, error));
       }

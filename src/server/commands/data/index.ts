@@ -4,6 +4,7 @@ import { aggregateHandler } from './aggregate.js';
 import {
   collModHandler, createHandler, dropDatabaseHandler, dropHandler, listCollectionsHandler, listDatabasesHandler, renameCollectionHandler,
 } from './collections.js';
+import { bulkWriteHandler } from './bulk-write.js';
 import { countHandler, distinctHandler } from './count-distinct.js';
 import { deleteHandler } from './delete.js';
 import { explainHandler } from './explain.js';
@@ -17,6 +18,7 @@ export const dataCommandHandlers: CommandHandler[] = [
   insertHandler,
   updateHandler,
   deleteHandler,
+  bulkWriteHandler,
   findHandler,
   findAndModifyHandler,
   aggregateHandler,

@@ -25,18 +25,31 @@ export interface UpdateStatement {
   sort?: unknown;
 }
 
-export function parseUpdateStatement(raw: unknown, index: number): UpdateStatement {
-  if (!isPlainDocument(raw)) throw wrongType('update', `updates.${index}`, raw, 'object');
-  if (raw.q === undefined) throw missingField('update.updates', 'q');
-  if (raw.u === undefined) throw missingField('update.updates', 'u');
-  if (!isPlainDocument(raw.q)) throw wrongType('update.updates', 'q', raw.q, 'object');
+/** How a command names a statement's fields in its parse errors (update vs bulkWrite). */
+export interface UpdateFieldNames {
+  /** The statement itself, e.g. `updates.3`. */
+  element(index: number): string;
+  /** The statement's owner, e.g. `update.updates`. */
+  readonly owner: string;
+  readonly q: string;
+  readonly u: string;
+}
+
+const UPDATE_COMMAND_FIELDS: UpdateFieldNames = { element: (i) => `updates.${i}`, owner: 'update.updates', q: 'q', u: 'u' };
+
+/** Validates `{ q, u, multi, upsert, arrayFilters, hint, sort }`; `names` words the errors. */
+export function parseUpdateStatement(raw: unknown, index: number, names: UpdateFieldNames = UPDATE_COMMAND_FIELDS): UpdateStatement {
+  if (!isPlainDocument(raw)) throw wrongType('update', names.element(index), raw, 'object');
+  if (raw.q === undefined) throw missingField(names.owner, names.q);
+  if (raw.u === undefined) throw missingField(names.owner, names.u);
+  if (!isPlainDocument(raw.q)) throw wrongType(names.owner, names.q, raw.q, 'object');
   const u = raw.u;
-  if (!isPlainDocument(u) && !Array.isArray(u)) throw wrongType('update.updates', 'u', u, 'object');
+  if (!isPlainDocument(u) && !Array.isArray(u)) throw wrongType(names.owner, names.u, u, 'object');
   const multi = truthy(raw.multi);
   if (multi && updateKind(u) === 'replacement' && Object.keys(u).length > 0) {
     throw new CommandError(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
   }
-  if (raw.arrayFilters !== undefined && !Array.isArray(raw.arrayFilters)) throw wrongType('update.updates', 'arrayFilters', raw.arrayFilters, 'array');
+  if (raw.arrayFilters !== undefined && !Array.isArray(raw.arrayFilters)) throw wrongType(names.owner, 'arrayFilters', raw.arrayFilters, 'array');
   return {
     q: raw.q,
     u: u as Document | Document[],
