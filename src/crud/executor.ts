@@ -158,6 +158,7 @@ export class Executor {
       {
         readPreference: caps.readPreferenceAllowed ? (operation.readPreference ?? PRIMARY) : PRIMARY,
         operationName: operation.commandName,
+        operationId: state.operationId,
         deprioritized: state.deprioritized,
         forWrite: caps.kind === 'write' && !caps.readPreferenceAllowed,
       },

@@ -56,22 +56,36 @@ export async function sendMonitored(
   try {
     reply = (await connection.command(operation.dbName, body, { requestId, sequences, timeout, noThrow: true })).body();
   } catch (error) {
-    emitFailed(events, base, body, started, error instanceof Error ? error : new Error(String(error)));
+    // A driver-side failure (network, timeout) carries no server data: published whole, even for sensitive commands.
+    emitFailed(events, base, started, error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
   if (Number(reply.ok) === 1) {
     if (events.wants('commandSucceeded')) {
       const durationMS = performance.now() - started;
-      events.emit('commandSucceeded', { ...base, durationMS, duration: durationMS, reply: publishedReply(commandName, body, reply) });
+      const published = isUnacknowledged(body) ? UNACKNOWLEDGED_REPLY : publishedReply(commandName, body, reply);
+      events.emit('commandSucceeded', { ...base, durationMS, duration: durationMS, reply: published });
     }
   } else {
-    emitFailed(events, base, body, started, new MongoServerError(reply));
+    emitFailed(events, base, started, publishedFailure(commandName, body, new MongoServerError(reply)));
   }
   return reply;
 }
 
-function emitFailed(events: EventTarget<CommandEventMap>, base: CommandEventBase, body: Document, started: number, failure: Error): void {
+// An unacknowledged write's success is published as { ok: 1 } whatever the server said
+// (command-logging-and-monitoring spec): w: 0 promises the application no reply.
+const UNACKNOWLEDGED_REPLY: Readonly<Document> = Object.freeze({ ok: 1 });
+
+function isUnacknowledged(body: Document): boolean {
+  const writeConcern: unknown = body.writeConcern;
+  if (typeof writeConcern !== 'object' || writeConcern === null) return false;
+  const w: unknown = (writeConcern as Document).w;
+  // A BSON Int32/Double w arrives as an object; Number() reads its value.
+  return typeof w === 'number' ? w === 0 : typeof w === 'object' && w !== null && Number(w) === 0;
+}
+
+function emitFailed(events: EventTarget<CommandEventMap>, base: CommandEventBase, started: number, failure: Error): void {
   if (!events.wants('commandFailed')) return;
   const durationMS = performance.now() - started;
-  events.emit('commandFailed', { ...base, durationMS, duration: durationMS, failure: publishedFailure(base.commandName, body, failure) });
+  events.emit('commandFailed', { ...base, durationMS, duration: durationMS, failure });
 }

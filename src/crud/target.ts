@@ -65,6 +65,8 @@ export interface SelectionCriteria {
   readonly readPreference: ReadPreferenceLike;
   /** The operation's name, for selection-failure messages and logs. */
   readonly operationName: string;
+  /** The operation's id (the same as its command events'), for selection log messages. */
+  readonly operationId?: number;
   /** Servers that failed a previous attempt (retry on another mongos). */
   readonly deprioritized?: readonly ServerHandle[];
   /** Only a server that can run writes (primary, mongos, standalone, load balancer). */

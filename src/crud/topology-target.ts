@@ -7,6 +7,7 @@ import { parseConnectionStringWithSrv } from '../connection/srv/seedlist.js';
 import type { ClientOptionsInput, ParsedConnectionString } from '../connection/uri/types.js';
 import { MongoClientClosedError } from '../errors.js';
 import type { EventTarget } from '../monitoring/event-sink.js';
+import type { MongoLogger } from '../monitoring/logger/index.js';
 import type { Topology } from '../sdam/topology.js';
 import type { TopologyEventMap } from '../sdam/topology-events.js';
 import { topologySettingsFrom } from '../sdam/topology-settings.js';
@@ -18,6 +19,8 @@ export interface TopologyTargetSource {
   readonly uri: string;
   readonly options: ClientOptionsInput;
   readonly resolver?: DnsResolver;
+  /** The client's logger when it logs anything (server selection logs through it). */
+  readonly logger?: MongoLogger | undefined;
 }
 
 export class TopologyTarget implements OperationTarget {
@@ -66,7 +69,7 @@ export class TopologyTarget implements OperationTarget {
     const resolver = this.source.resolver ?? nodeDnsResolver;
     const parsed = this.settings.isSrv ? await parseConnectionStringWithSrv(this.source.uri, this.source.options, resolver) : this.settings;
     if (this.isClosed) throw new MongoClientClosedError('the client was closed while it was connecting');
-    const topology = createTopology(topologySettingsFrom(parsed, resolver, { events: this.events }));
+    const topology = createTopology(topologySettingsFrom(parsed, resolver, { events: this.events, logger: this.source.logger }));
     topology.open();
     this.topology = topology;
     return topology;

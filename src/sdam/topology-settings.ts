@@ -6,6 +6,7 @@ import { hostAddressToString } from '../connection/uri/hosts.js';
 import type { ParsedConnectionString } from '../connection/uri/types.js';
 import { MongoParseError } from '../errors.js';
 import type { EventTarget } from '../monitoring/event-sink.js';
+import type { MongoLogger } from '../monitoring/logger/index.js';
 import type { ServerMonitoringMode } from './monitor/monitor-options.js';
 import type { SrvPollingSettings } from './srv-polling.js';
 import type { TopologyEventMap } from './topology-events.js';
@@ -41,12 +42,15 @@ export interface TopologySettings {
   readonly srv?: SrvPollingSettings;
   /** Receives SDAM, heartbeat and CMAP events. */
   readonly events?: EventTarget<TopologyEventMap>;
+  /** The client's structured logger; SDAM and CMAP messages come from `events`, selection's from here. */
+  readonly logger?: MongoLogger;
   /** Environment for FaaS detection (serverMonitoringMode auto); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface SettingsExtras {
   readonly events?: EventTarget<TopologyEventMap>;
+  readonly logger?: MongoLogger;
   /** The DNS seam for SRV polling (default node:dns). */
   readonly resolver?: DnsResolver;
   readonly connection?: Partial<ServerConnectionOptions>;
@@ -91,5 +95,6 @@ export function topologySettingsFrom(parsed: ParsedConnectionString, resolver: D
         ? { srvHost: parsed.srvHost, serviceName: parsed.srvServiceName, srvMaxHosts: parsed.srvMaxHosts, resolver }
         : undefined,
     events: extras.events,
+    logger: extras.logger,
   };
 }

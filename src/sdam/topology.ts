@@ -12,6 +12,7 @@ import { ConnectionPool } from '../connection/pool/pool.js';
 import type { TimeoutContext } from '../connection/timeout-context.js';
 import { parseHostPort } from '../connection/uri/hosts.js';
 import { MongoNetworkTimeoutError, MongoRuntimeError, MongoTopologyClosedError } from '../errors.js';
+import type { MongoLogger } from '../monitoring/logger/index.js';
 import { handleApplicationError, applicationErrorFrom } from './application-error.js';
 import { Monitor } from './monitor/monitor.js';
 import type { MonitorCheckResult } from './monitor/monitor-options.js';
@@ -32,8 +33,12 @@ export interface OperationSelectionCriteria {
     readonly maxStalenessSeconds?: number;
   };
   readonly operationName: string;
+  /** The operation's id, for server selection log messages. */
+  readonly operationId?: number;
   readonly deprioritized?: readonly { readonly address: string }[];
   readonly forWrite?: boolean;
+  /** False for the topology's own selection (connect), which is not an operation and is not logged. */
+  readonly logged?: boolean;
 }
 
 /** The selection loop (src/selection/wait-for-server.ts): resolves to a selectable server's description. */
@@ -85,6 +90,11 @@ export class Topology implements ServerOwner {
     return this.current;
   }
 
+  /** The client's structured logger, when it has one (server selection logs through it). */
+  get logger(): MongoLogger | undefined {
+    return this.settings.logger;
+  }
+
   get topologyType(): TopologyType {
     return this.current.type;
   }
@@ -123,7 +133,7 @@ export class Topology implements ServerOwner {
     if (this.closed) throw new MongoTopologyClosedError('the topology is closed');
     this.open();
     if (this.selector === undefined || this.current.type === 'LoadBalanced') return;
-    await this.selector(this, { readPreference: { mode: 'primaryPreferred' }, operationName: 'connect' }, ctx);
+    await this.selector(this, { readPreference: { mode: 'primaryPreferred' }, operationName: 'connect', logged: false }, ctx);
   }
 
   async selectServer(criteria: OperationSelectionCriteria, ctx: TimeoutContext): Promise<Server> {
@@ -264,7 +274,8 @@ export class Topology implements ServerOwner {
           topologyId: this.topologyId,
           address,
           // Monitoring connections never authenticate.
-          connector: ({ signal }) => connect({ ...options, auth: undefined }, { id: this.nextMonitorConnectionId++, signal }),
+          connector: ({ signal, id }) => connect({ ...options, auth: undefined }, { id: id ?? this.nextMonitorConnectionId++, signal }),
+          allocateConnectionId: () => this.nextMonitorConnectionId++,
           heartbeatFrequencyMS: this.current.heartbeatFrequencyMS,
           minHeartbeatFrequencyMS: this.settings.minHeartbeatFrequencyMS,
           connectTimeoutMS: options.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS,

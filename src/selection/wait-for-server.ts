@@ -10,9 +10,11 @@ import type { ServerDescription } from '../sdam/server-description.js';
 import type { TopologyDescription } from '../sdam/topology-description.js';
 import { Topology, type OperationSelectionCriteria } from '../sdam/topology.js';
 import type { TopologySettings } from '../sdam/topology-settings.js';
+import type { MongoLogger } from '../monitoring/logger/index.js';
 import type { RandomSource } from './pick-server.js';
 import { isReadPreferenceMode, type TagSet } from './read-preference-input.js';
 import { selectServer } from './select-server.js';
+import { SelectionLog } from './selection-log.js';
 import { describeSelectionFailure } from './selection-failure.js';
 import type { SelectionCriteria } from './suitable-servers.js';
 
@@ -24,6 +26,8 @@ export interface SelectableTopology {
   requestImmediateCheck(): void;
   onDescriptionChange(listener: () => void): () => void;
   operationCount(address: string): number;
+  /** The client's structured logger, when it has one. */
+  readonly logger?: MongoLogger | undefined;
 }
 
 /** The operation's deadline/cancellation (the connection layer's TimeoutContext satisfies it). */
@@ -37,11 +41,28 @@ export interface SelectionDeadline {
 export interface WaitOptions {
   readonly deadline?: SelectionDeadline;
   readonly random?: RandomSource;
+  /** Set when selection messages are logged (see SelectionLog.wanted). */
+  readonly log?: SelectionLog | undefined;
 }
 
 const now = (): number => performance.now();
 
-export async function waitForServer(topology: SelectableTopology, criteria: SelectionCriteria, options: WaitOptions = {}): Promise<ServerDescription> {
+export function waitForServer(topology: SelectableTopology, criteria: SelectionCriteria, options: WaitOptions = {}): Promise<ServerDescription> {
+  const log = options.log;
+  return log === undefined ? selectionLoop(topology, criteria, options, undefined) : loggedSelection(topology, criteria, options, log);
+}
+
+async function loggedSelection(topology: SelectableTopology, criteria: SelectionCriteria, options: WaitOptions, log: SelectionLog): Promise<ServerDescription> {
+  log.started(topology.description);
+  try {
+    return await selectionLoop(topology, criteria, options, log);
+  } catch (error) {
+    log.failed(topology.description, error);
+    throw error;
+  }
+}
+
+async function selectionLoop(topology: SelectableTopology, criteria: SelectionCriteria, options: WaitOptions, log: SelectionLog | undefined): Promise<ServerDescription> {
   const { deadline } = options;
   const selectionLimit = topology.serverSelectionTimeoutMS;
   const operationLimit = deadline?.csot === true ? deadline.remainingMS() : Infinity;
@@ -53,9 +74,13 @@ export async function waitForServer(topology: SelectableTopology, criteria: Sele
     signal?.throwIfAborted();
     const description = topology.description;
     const chosen = selectServer(description, criteria, { operationCount: (address) => topology.operationCount(address), random: options.random });
-    if (chosen !== undefined) return chosen;
+    if (chosen !== undefined) {
+      log?.succeeded(description, chosen.address);
+      return chosen;
+    }
     const remaining = endsAt - now();
     if (remaining <= 0) throw selectionTimeout(description, criteria, limitMS, operationLimit < selectionLimit);
+    log?.waiting(description, remaining);
     topology.requestImmediateCheck();
     await nextChange(topology, remaining, signal);
   }
@@ -107,7 +132,13 @@ export function selectionCriteriaFor(criteria: OperationSelectionCriteria): Sele
 
 /** The Topology's selector: crud's criteria in, the selected server's description out. */
 export function selectServerForOperation(topology: SelectableTopology, criteria: OperationSelectionCriteria, deadline?: SelectionDeadline): Promise<ServerDescription> {
-  return waitForServer(topology, selectionCriteriaFor(criteria), { deadline });
+  const selection = selectionCriteriaFor(criteria);
+  const logger = topology.logger;
+  const log =
+    logger === undefined || criteria.logged === false || !SelectionLog.wanted(logger)
+      ? undefined
+      : SelectionLog.create(logger, { selector: criteria.readPreference, operation: criteria.operationName, operationId: criteria.operationId });
+  return waitForServer(topology, selection, { deadline, log });
 }
 
 /** A Topology wired to this selection loop: what the Client builds. */

@@ -1,5 +1,6 @@
 // findOneAndUpdate / findOneAndReplace / findOneAndDelete: the findAndModify command.
 import type { Document } from '../../bson.js';
+import { isUnacknowledged } from '../concerns.js';
 import { WRITE, setIfDefined, type Operation, type OperationInheritance } from './operation.js';
 
 export interface FindOneAndModifyOptions {
@@ -62,6 +63,8 @@ export class FindAndModifyOperation implements Operation<Document | null> {
   }
 
   handleReply(reply: Document): Document | null {
+    // w: 0 promises no acknowledgement (a driver sending moreToCome gets no reply at all), so the result is null whatever the server sent.
+    if (isUnacknowledged(this.writeConcern)) return null;
     if (this.options.includeResultMetadata === true) return reply;
     const value: unknown = reply.value;
     return typeof value === 'object' && value !== null ? (value as Document) : null;

@@ -8,8 +8,11 @@ import type { HeartbeatEventMap } from './heartbeat-events.js';
 
 export type ServerMonitoringMode = 'stream' | 'poll' | 'auto';
 
-/** Opens and handshakes a dedicated monitoring connection (never from the pool, never authenticated). */
-export type MonitorConnector = (request: { signal: AbortSignal }) => Promise<Connection>;
+/**
+ * Opens and handshakes a dedicated monitoring connection (never from the pool, never
+ * authenticated). `id` is set when the caller allocated the connection's id beforehand.
+ */
+export type MonitorConnector = (request: { signal: AbortSignal; id?: number }) => Promise<Connection>;
 
 /** One check's outcome as the topology applies it. */
 export interface MonitorCheckResult {
@@ -24,6 +27,11 @@ export interface MonitorOptions {
   readonly topologyId: number;
   readonly address: string;
   readonly connector: MonitorConnector;
+  /**
+   * Allocates the next monitoring connection id, so a heartbeat that opens a connection
+   * can name it before the handshake ends; without it the connector numbers connections.
+   */
+  readonly allocateConnectionId?: () => number;
   readonly heartbeatFrequencyMS: number;
   /** Floor between checks; 500 ms per the spec (tests may lower it). */
   readonly minHeartbeatFrequencyMS?: number;

@@ -39,6 +39,8 @@ export class Monitor {
   private readonly controller = new AbortController();
 
   private connection: Connection | undefined;
+  /** The current check's connection id (allocated up front when the check opens the connection). */
+  private checkConnectionId: number | undefined;
   private stream: AsyncGenerator<Reply, void, undefined> | undefined;
   private helloOk: boolean;
   private lastType: ServerType = 'Unknown';
@@ -137,6 +139,7 @@ export class Monitor {
     this.cancelRequested = false;
     const connection = this.connection !== undefined && !this.connection.closed ? this.connection : undefined;
     const awaited = connection !== undefined && (this.stream !== undefined || (this.streaming && this.topologyVersion !== null));
+    this.checkConnectionId = connection?.id ?? this.options.allocateConnectionId?.();
     this.publishStarted(awaited);
     const start = performance.now();
     try {
@@ -164,7 +167,8 @@ export class Monitor {
 
   /** A new monitoring connection: its handshake reply is this check's hello. */
   private async connect(): Promise<Document> {
-    const connection = await this.options.connector({ signal: this.controller.signal });
+    const id = this.checkConnectionId;
+    const connection = await this.options.connector(id === undefined ? { signal: this.controller.signal } : { signal: this.controller.signal, id });
     if (this.stopped) {
       connection.destroy();
       throw new MongoRuntimeError(`the monitor for ${this.address} was stopped`);
@@ -231,21 +235,29 @@ export class Monitor {
     const events = this.options.events;
     if (events === undefined || !events.wants('serverHeartbeatStarted')) return;
     const { topologyId, address } = this.options;
-    events.emit('serverHeartbeatStarted', { name: 'serverHeartbeatStarted', topologyId, address, connectionId: address, awaited });
+    events.emit('serverHeartbeatStarted', { name: 'serverHeartbeatStarted', topologyId, address, connectionId: address, awaited, ...this.connectionIds() });
   }
 
   private publishSucceeded(awaited: boolean, durationMS: number, reply: Document): void {
     const events = this.options.events;
     if (events === undefined || !events.wants('serverHeartbeatSucceeded')) return;
     const { topologyId, address } = this.options;
-    events.emit('serverHeartbeatSucceeded', { name: 'serverHeartbeatSucceeded', topologyId, address, connectionId: address, awaited, durationMS, reply });
+    events.emit('serverHeartbeatSucceeded', { name: 'serverHeartbeatSucceeded', topologyId, address, connectionId: address, awaited, ...this.connectionIds(), durationMS, reply });
+  }
+
+  /** The ids of the connection the current check runs on (or is opening). */
+  private connectionIds(): { driverConnectionId: number | undefined; serverConnectionId: number | undefined } {
+    const driverConnectionId = this.checkConnectionId ?? this.connection?.id;
+    const connection = this.connection;
+    const serverConnectionId = connection !== undefined && connection.id === driverConnectionId ? connection.description?.serverConnectionId : undefined;
+    return { driverConnectionId, serverConnectionId };
   }
 
   private publishFailed(awaited: boolean, durationMS: number, failure: Error): void {
     const events = this.options.events;
     if (events === undefined || !events.wants('serverHeartbeatFailed')) return;
     const { topologyId, address } = this.options;
-    events.emit('serverHeartbeatFailed', { name: 'serverHeartbeatFailed', topologyId, address, connectionId: address, awaited, durationMS, failure });
+    events.emit('serverHeartbeatFailed', { name: 'serverHeartbeatFailed', topologyId, address, connectionId: address, awaited, ...this.connectionIds(), durationMS, failure });
   }
 }
 
