@@ -147,7 +147,7 @@ describe('Topology failure handling against MemoryServer', () => {
     const gone = await cleanup.server();
     await gone.stop();
     const topology = cleanup.track(createTopology({ seeds: [`127.0.0.1:${gone.port}`], ...FAST, serverSelectionTimeoutMS: 5000 }));
-    await expect(topology.selectServer(PRIMARY, TimeoutContext.create({ timeoutMS: 150 }))).rejects.toThrow(/timeoutMS \(15\d ms\)/);
+    await expect(topology.selectServer(PRIMARY, TimeoutContext.create({ timeoutMS: 150 }))).rejects.toThrow(/Server selection exceeded timeoutMS \(\d+ ms\)/);
     const controller = new AbortController();
     const aborted = topology.selectServer(PRIMARY, TimeoutContext.create({ signal: controller.signal }));
     controller.abort(new Error('caller gave up'));
