@@ -1,8 +1,9 @@
 // A command reply kept as bytes. Top-level fields are indexed on first use
 // without deserializing the body; `ok`, `cursor.id` and batches are read on
 // demand, and `body()` parses the whole document once, only if asked.
-import { BSON, deserialize, Long, type Document } from '../bson.js';
+import { BSON, Long, type Document } from '../bson.js';
 import { MongoServerError, MongoWireProtocolError } from '../errors.js';
+import { decodeDocument } from '../wire/bson-decode/index.js';
 import type { DocumentSequence } from '../wire/index.js';
 
 /** [type, nameOffset, nameLength, valueOffset, valueLength], as bson's onDemand parser gives them. */
@@ -104,14 +105,14 @@ export class Reply {
     if (element === undefined) return undefined;
     const scalar = readScalar(this.bytes, element);
     if (scalar !== undefined) return scalar.value;
-    if (element[0] === BSON_DOCUMENT) return deserialize(embedded(this.bytes, element));
-    if (element[0] === BSON_ARRAY) return Object.values(deserialize(embedded(this.bytes, element)));
+    if (element[0] === BSON_DOCUMENT) return decodeDocument(embedded(this.bytes, element));
+    if (element[0] === BSON_ARRAY) return Object.values(decodeDocument(embedded(this.bytes, element)));
     return this.body()[field];
   }
 
-  /** The whole body, parsed once. */
+  /** The whole body, parsed once (by the fast decoder: bson's results, faster on batches). */
   body(): Document {
-    this.parsed ??= deserialize(this.bytes);
+    this.parsed ??= decodeDocument(this.bytes);
     return this.parsed;
   }
 
@@ -142,7 +143,7 @@ export class Reply {
     if (cursor === undefined) return [];
     const element = cursor.index.get('firstBatch') ?? cursor.index.get('nextBatch');
     if (element === undefined || element[0] !== BSON_ARRAY) return [];
-    return Object.values(deserialize(embedded(cursor.bytes, element))) as Document[];
+    return Object.values(decodeDocument(embedded(cursor.bytes, element))) as Document[];
   }
 
   private cursorElements(): { bytes: Uint8Array; index: Map<string, Element> } | undefined {
