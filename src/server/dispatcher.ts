@@ -10,12 +10,15 @@ import { addServerErrorLabels } from './error-labels.js';
 import { failCommandAfterRun, failCommandBeforeRun } from './failpoints/fail-command.js';
 import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import { checkCommandSize, checkGenericArguments, maxTimeMSOf } from './generic-arguments.js';
+import type { LocalSessionCache } from './local-sessions.js';
 import type { CommandContext, CommandHandler, ConnectionInfo, ServerContext } from './types.js';
 
 export interface DispatcherDependencies {
   readonly registry: CommandRegistry;
   readonly failpoints: FailPointRegistry;
   readonly server: ServerContext;
+  /** Marks the sessions commands use (for $listLocalSessions); absent in bare unit-test setups. */
+  readonly localSessions?: LocalSessionCache;
   /** Called with exceptions that were not CommandErrors (bugs): they become InternalError replies. */
   readonly onInternalError: (error: unknown, commandName: string) => void;
 }
@@ -42,6 +45,7 @@ export class Dispatcher {
       if (handler === undefined) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${commandName}'`);
       checkCommandSize(request.bodyBytes, request.body);
       checkGenericArguments(commandName, request.body);
+      this.deps.localSessions?.touch(request.body.lsid);
       return await this.run(handler, request);
     } catch (error) {
       return { kind: 'reply', reply: this.errorReply(error, commandName, request.body) };

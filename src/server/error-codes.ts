@@ -54,7 +54,7 @@ export const ErrorCodes = {
   TransactionTooOld: 225,
   NoSuchSession: 206,
   APIStrictError: 323,
-  APIDeprecationError: 322,
+  APIDeprecationError: 324,
   APIVersionError: 322,
   InvalidBSON: 22,
   BSONObjectTooLarge: 10334,
@@ -74,14 +74,15 @@ export const ErrorCodes = {
   ClientMetadataAppNameTooLarge: 187,
   ReauthenticationRequired: 391,
   AuthenticationFailed: 18,
+  ProtocolError: 17,
   MechanismUnavailable: 334,
   UserNotFound: 11,
   NamespaceNotSharded: 118,
   InvalidViewDefinition: 182,
   OptionNotSupportedOnView: 167,
   CommandNotSupportedOnView: 166,
-  NotAReplicaSet: 76,
   NoReplicationEnabled: 76,
+  NotAReplicaSet: 123,
   InvalidReplicaSetConfig: 93,
   UnsatisfiableWriteConcern: 100,
   StaleConfig: 13388,
@@ -100,11 +101,10 @@ export const ErrorCodes = {
 export type ErrorCodeName = keyof typeof ErrorCodes;
 
 const NAMES = new Map<number, string>();
-// First name wins for codes that share a number (e.g. APIDeprecationError/APIVersionError).
+// First name wins for codes that share a number (e.g. Location40414/IDLFailedToParse).
 for (const [name, code] of Object.entries(ErrorCodes)) if (!NAMES.has(code) && code !== 0) NAMES.set(code, name);
 NAMES.set(40414, 'Location40414');
 NAMES.set(40415, 'Location40415');
-NAMES.set(322, 'APIDeprecationError');
 
 export function codeNameOf(code: number): string {
   return NAMES.get(code) ?? `Location${code}`;

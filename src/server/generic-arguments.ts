@@ -1,22 +1,16 @@
 // Checks of the generic command arguments every command accepts (Stable API
 // fields, writeConcern, readConcern, maxTimeMS), done once in the dispatcher so
-// handlers see only well-formed values. Codes and messages follow mongod 8.0.
+// handlers see only well-formed values. Codes and messages follow a standalone
+// mongod 8.0.
 import { calculateObjectSize, type Document } from '../bson.js';
 import { CommandError } from './command-error.js';
 import { ErrorCodes } from './error-codes.js';
 import { numberValue } from './failpoints/failpoint.js';
+import { checkStableApi, typeName } from './stable-api.js';
 
 /** maxBsonObjectSize plus the 16 KiB a real server allows for command overhead. */
 export const MAX_COMMAND_BYTES = 16 * 1024 * 1024 + 16 * 1024;
 const MAX_INT32 = 2 ** 31 - 1;
-
-/** Commands in Stable API version 1 (what apiStrict: true permits). */
-const API_VERSION_1_COMMANDS = new Set([
-  'abortTransaction', 'aggregate', 'authenticate', 'bulkWrite', 'collMod', 'commitTransaction', 'count', 'create',
-  'createIndexes', 'delete', 'drop', 'dropDatabase', 'dropIndexes', 'endSessions', 'explain', 'find', 'findAndModify',
-  'getMore', 'hello', 'insert', 'killCursors', 'listCollections', 'listDatabases', 'listIndexes', 'ping',
-  'refreshSessions', 'saslContinue', 'saslStart', 'update',
-]);
 
 const READ_CONCERN_LEVELS = new Set(['local', 'majority', 'linearizable', 'available', 'snapshot']);
 
@@ -46,27 +40,6 @@ export function maxTimeMSOf(body: Document): number {
     throw new CommandError(ErrorCodes.BadValue, `${value} value for maxTimeMS is out of range [0, ${MAX_INT32}]`);
   }
   return value;
-}
-
-function checkStableApi(commandName: string, body: Document): void {
-  const { apiVersion, apiStrict, apiDeprecationErrors } = body;
-  if (apiVersion === undefined) {
-    if (apiStrict !== undefined) throw new CommandError(4886600, 'Provided apiStrict without passing apiVersion');
-    if (apiDeprecationErrors !== undefined) throw new CommandError(4886600, 'Provided apiDeprecationErrors without passing apiVersion');
-    return;
-  }
-  if (typeof apiVersion !== 'string') {
-    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'apiVersion' is the wrong type '${typeName(apiVersion)}', expected type 'string'`);
-  }
-  if (apiVersion !== '1') throw new CommandError(322, 'API version must be "1"');
-  for (const [field, value] of [['apiStrict', apiStrict], ['apiDeprecationErrors', apiDeprecationErrors]] as const) {
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type '${typeName(value)}', expected type 'bool'`);
-    }
-  }
-  if (apiStrict === true && !API_VERSION_1_COMMANDS.has(commandName)) {
-    throw new CommandError(ErrorCodes.APIStrictError, `Provided apiStrict:true, but the command ${commandName} is not in API Version 1`);
-  }
 }
 
 function checkWriteConcern(writeConcern: unknown): void {
@@ -108,17 +81,10 @@ function checkReadConcern(readConcern: unknown): void {
   if (!READ_CONCERN_LEVELS.has(level)) {
     throw new CommandError(ErrorCodes.BadValue, `Enumeration value '${level}' for field 'readConcern.level' is not a valid value.`);
   }
+  // A standalone has no majority-committed snapshots to read from (mongod 5.0+).
+  if (level === 'snapshot') throw new CommandError(ErrorCodes.NotAReplicaSet, 'node needs to be a replica set member to use readConcern: snapshot');
 }
 
 function isDocument(value: unknown): value is Document {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'object') return (value as { _bsontype?: string })._bsontype?.toLowerCase() ?? 'object';
-  return typeof value;
 }

@@ -8,6 +8,7 @@ import { ConnectionDirectory } from './connection-state.js';
 import { MemoryCursorStore } from './cursors/cursor-store.js';
 import { Dispatcher } from './dispatcher.js';
 import { FailPointRegistry } from './failpoints/failpoint-registry.js';
+import { LocalSessionCache } from './local-sessions.js';
 import { hostString, type ServerAddress, type ServerRuntime } from './server-runtime.js';
 import { Storage } from './storage/storage.js';
 import { TopologyVersion } from './topology-version.js';
@@ -66,6 +67,7 @@ export class MemoryServer {
     const runtime: ServerRuntime = {
       storage: new Storage(),
       cursors: new MemoryCursorStore(),
+      localSessions: new LocalSessionCache(),
       registry,
       failpoints,
       topology: new TopologyVersion(),
@@ -79,6 +81,7 @@ export class MemoryServer {
       registry,
       failpoints,
       server: runtime,
+      localSessions: runtime.localSessions,
       onInternalError: (error, commandName) => onError({ kind: 'handlerError', commandName, error }),
     });
     this.listener = new WireListener({
@@ -124,6 +127,7 @@ export class MemoryServer {
     this.stopping ??= (async () => {
       await this.listener.close();
       this.runtime.cursors.clear();
+      this.runtime.localSessions.clear();
       this.runtime.failpoints.reset();
     })();
     return this.stopping;

@@ -4,6 +4,7 @@ import type { CommandRegistry } from './command-registry.js';
 import type { ConnectionDirectory } from './connection-state.js';
 import type { MemoryCursorStore } from './cursors/cursor-store.js';
 import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
+import type { LocalSessionCache } from './local-sessions.js';
 import type { TopologyVersion } from './topology-version.js';
 import type { ServerContext } from './types.js';
 
@@ -14,6 +15,7 @@ export interface ServerAddress {
 
 export interface ServerRuntime extends ServerContext {
   readonly cursors: MemoryCursorStore;
+  readonly localSessions: LocalSessionCache;
   readonly registry: CommandRegistry;
   readonly failpoints: FailPointRegistry;
   readonly topology: TopologyVersion;

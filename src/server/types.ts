@@ -28,6 +28,21 @@ export interface CursorOptions {
   /** The session that owns it, if any. */
   lsid?: Document;
   comment?: unknown;
+  /** Makes the cursor tailable (find with `tailable` on a capped collection). */
+  tailable?: TailableSource;
+}
+
+/**
+ * Where a tailable cursor finds documents appended after it reached the end:
+ * `requery` re-runs the query with `$recordId` on every document (find's
+ * showRecordId), so the cursor can return only records newer than its last one.
+ */
+export interface TailableSource {
+  /** getMore waits (up to its maxTimeMS, default 1 s) for new documents instead of returning an empty batch. */
+  readonly awaitData: boolean;
+  /** Keep `$recordId` in returned documents (the command asked for showRecordId). */
+  readonly showRecordId: boolean;
+  requery(): Document[];
 }
 
 /** Server-side cursors. The store owns the remaining documents and the id. */
@@ -39,10 +54,17 @@ export interface CursorStore {
   open(documents: Document[], options: CursorOptions): Document;
 }
 
+/** The logical sessions the server has seen, as $listLocalSessions documents. */
+export interface LocalSessionList {
+  list(): Document[];
+}
+
 /** The server-wide state a handler may use. */
 export interface ServerContext {
   readonly storage: Storage;
   readonly cursors: CursorStore;
+  /** Absent in servers assembled without a session cache (unit tests). */
+  readonly localSessions?: LocalSessionList;
 }
 
 export interface CommandContext {

@@ -246,16 +246,16 @@ describe('client bulkWrite batching', () => {
     const cursors = new MemoryCursorStore();
     const context: CommandContext = { dbName: 'admin', server: { storage, cursors }, connection: { id: 1, appName: undefined, clientMetadata: undefined, remoteAddress: 'x' } };
     const getMore = getMoreCommand(cursors, new FailPointRegistry());
-    const target = new FakeTarget((body: Document, sent: Sent[]) => {
+    const target = new FakeTarget(async (body: Document, sent: Sent[]) => {
       const last = sent[sent.length - 1];
       if ('bulkWrite' in body) {
         const command: Document = { ...body, cursor: { batchSize: 1 } };
         for (const seq of (last?.sequences ?? []) as Array<{ identifier: string; serialized: Uint8Array[] }>) {
           command[seq.identifier] = seq.serialized.map((b) => deserialize(b));
         }
-        return bulkWriteHandler.run(command, context) as Document;
+        return bulkWriteHandler.run(command, context);
       }
-      if ('getMore' in body) return { ...(getMore.run(body, context) as Document), ok: 1 };
+      if ('getMore' in body) return { ...(await getMore.run(body, context)), ok: 1 };
       return { ok: 1 };
     });
     const events = new TypedEventEmitter<ClientEventMap>();

@@ -49,7 +49,7 @@ describe('Dispatcher', () => {
   it('validates the Stable API fields', async () => {
     const { dispatch } = setUp();
     expect(await dispatch({ ping: 1, apiVersion: '1', apiStrict: true })).toMatchObject({});
-    expect(await dispatch({ ping: 1, apiVersion: '2' })).toMatchObject({ code: 322, codeName: 'APIVersionError' });
+    expect(await dispatch({ ping: 1, apiVersion: '3' })).toMatchObject({ code: 322, codeName: 'APIVersionError' });
     expect(await dispatch({ ping: 1, apiStrict: true })).toMatchObject({ code: 4886600 });
     expect(await dispatch({ ping: 1, apiVersion: '1', apiStrict: 'yes' })).toMatchObject({ code: 14 });
   });
@@ -66,10 +66,43 @@ describe('Dispatcher', () => {
     expect(await dispatch({ insert: 'c', writeConcern: { w: 'majority', j: true, wtimeout: 10 } })).toMatchObject({ n: 1 });
     expect(await dispatch({ insert: 'c', writeConcern: { w: 'myTag' } })).toMatchObject({ n: 1 });
     expect(await dispatch({ insert: 'c', writeConcern: 'majority' })).toMatchObject({ code: 14 });
-    expect(await dispatch({ ping: 1, readConcern: { level: 'snapshot' } })).not.toHaveProperty('code');
+    expect(await dispatch({ ping: 1, readConcern: { level: 'majority' } })).not.toHaveProperty('code');
+    // A standalone has no snapshots to read from (mongod 5.0+).
+    expect(await dispatch({ ping: 1, readConcern: { level: 'snapshot' } })).toMatchObject({
+      code: 123,
+      codeName: 'NotAReplicaSet',
+      errmsg: 'node needs to be a replica set member to use readConcern: snapshot',
+    });
     expect(await dispatch({ ping: 1, readConcern: { level: 'strong' } })).toMatchObject({ code: 2 });
     expect(await dispatch({ ping: 1, maxTimeMS: 2 ** 31 })).toMatchObject({ code: 2 });
     expect(await dispatch({ ping: 1, maxTimeMS: 'soon' })).toMatchObject({ code: 2 });
+  });
+
+  it('applies apiStrict and apiDeprecationErrors per API version, after command lookup', async () => {
+    const { dispatch, registry } = setUp();
+    for (const name of ['testVersion2', 'testDeprecation', 'testDeprecationInVersion2']) registry.register({ name, run: () => ({}) });
+    expect(await dispatch({ testVersion2: 1, apiVersion: '1', apiStrict: true })).toMatchObject({
+      code: 323,
+      codeName: 'APIStrictError',
+      errmsg: 'Provided apiStrict:true, but the command testVersion2 is not in API Version 1',
+    });
+    expect(await dispatch({ testVersion2: 1, apiVersion: '2', apiStrict: true })).not.toHaveProperty('code');
+    expect(await dispatch({ testDeprecation: 1, apiVersion: '1', apiDeprecationErrors: true })).toMatchObject({ code: 324, codeName: 'APIDeprecationError' });
+    expect(await dispatch({ testDeprecation: 1, apiVersion: '1' })).not.toHaveProperty('code');
+    expect(await dispatch({ testDeprecationInVersion2: 1, apiVersion: '2', apiDeprecationErrors: true })).toMatchObject({
+      code: 324,
+      errmsg: 'Provided apiDeprecationErrors:true, but the command testDeprecationInVersion2 is deprecated in API Version 2',
+    });
+    expect(await dispatch({ testUnknown: 1, apiVersion: '1', apiStrict: true })).toMatchObject({ code: 59 });
+  });
+
+  it('rejects aggregation stages outside API version 1 under apiStrict', async () => {
+    const { dispatch, registry } = setUp();
+    registry.register({ name: 'aggregate', run: () => ({}) });
+    const pipeline = [{ $listLocalSessions: {} }, { $limit: 1 }];
+    expect(await dispatch({ aggregate: 1, pipeline, cursor: {}, apiVersion: '1', apiStrict: true })).toMatchObject({ code: 323 });
+    expect(await dispatch({ aggregate: 1, pipeline, cursor: {}, apiVersion: '1' })).not.toHaveProperty('code');
+    expect(await dispatch({ aggregate: 'c', pipeline: [{ $match: {} }], cursor: {}, apiVersion: '1', apiStrict: true })).not.toHaveProperty('code');
   });
 
   it('refuses duplicate registrations unless replacing', () => {

@@ -7,7 +7,11 @@ import { numberValue } from '../failpoints/failpoint.js';
 import type { FailPointRegistry } from '../failpoints/failpoint-registry.js';
 import type { CommandHandler } from '../types.js';
 import { cursorIdKey } from './cursor-id.js';
-import type { MemoryCursorStore } from './cursor-store.js';
+import type { MemoryCursorStore, OpenCursor } from './cursor-store.js';
+
+/** mongod's wait for an awaitData getMore without maxTimeMS. */
+const DEFAULT_AWAIT_DATA_MS = 1000;
+const AWAIT_POLL_MS = 20;
 
 function collectionField(command: Document, commandName: string, field: string): string {
   const value = command[field];
@@ -37,7 +41,7 @@ function describeId(value: unknown): string {
 export function getMoreCommand(cursors: MemoryCursorStore, failpoints: FailPointRegistry): CommandHandler {
   return {
     name: 'getMore',
-    run(command, context) {
+    async run(command, context) {
       const id = command.getMore;
       if (cursorIdKey(id) === undefined) {
         throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
@@ -59,10 +63,39 @@ export function getMoreCommand(cursors: MemoryCursorStore, failpoints: FailPoint
         cursors.kill(cursor.id);
         throw injected;
       }
-      const { batch, id: nextId } = cursors.nextBatch(cursor, batchSize);
+      let { batch, id: nextId } = cursors.nextBatch(cursor, batchSize);
+      if (batch.length === 0 && cursor.tail?.awaitData === true) {
+        ({ batch, id: nextId } = await awaitData(cursors, cursor, batchSize, awaitTimeMS(command)));
+      }
       return { cursor: { nextBatch: batch, id: nextId, ns: cursor.ns } };
     },
   };
+}
+
+/** How long an awaitData getMore waits for new documents: its maxTimeMS, else 1 s (as mongod). */
+function awaitTimeMS(command: Document): number {
+  const given = numberValue(command.maxTimeMS);
+  return given === undefined || given <= 0 ? DEFAULT_AWAIT_DATA_MS : given;
+}
+
+/** Polls a tailable awaitData cursor until documents arrive, it is killed, or the wait ends. */
+async function awaitData(
+  cursors: MemoryCursorStore,
+  cursor: OpenCursor,
+  batchSize: number | undefined,
+  waitMS: number,
+): Promise<{ batch: Document[]; id: Long }> {
+  const deadline = Date.now() + waitMS;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return { batch: [], id: cursor.id };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(AWAIT_POLL_MS, remaining)));
+    if (cursors.find(cursor.id) !== cursor) {
+      throw new CommandError(ErrorCodes.CursorKilled, `cursor id ${describeId(cursor.id)} was killed while awaiting data`);
+    }
+    const next = cursors.nextBatch(cursor, batchSize);
+    if (next.batch.length > 0) return next;
+  }
 }
 
 export function killCursorsCommand(cursors: MemoryCursorStore): CommandHandler {

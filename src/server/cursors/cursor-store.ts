@@ -1,10 +1,13 @@
 // The server's open cursors: each holds the documents still to be returned, so
 // getMore is a slice of an array. Cursors outlive the connection that opened
 // them (as on a real server); idle ones are reaped like cursorTimeoutMillis.
+// A tailable cursor stays open at the end of its data and, when it runs dry,
+// re-queries for records newer than the last one it returned.
 import { Long, type Document } from '../../bson.js';
-import type { CursorOptions, CursorStore } from '../types.js';
+import type { CursorOptions, CursorStore, TailableSource } from '../types.js';
 import { takeBatch } from './batch.js';
 import { cursorIdKey, newCursorId } from './cursor-id.js';
+import { TailPosition } from './tail-position.js';
 
 /** A real server's default cursorTimeoutMillis (10 minutes). */
 export const DEFAULT_CURSOR_TIMEOUT_MS = 10 * 60 * 1000;
@@ -15,9 +18,12 @@ export interface OpenCursor {
   readonly connectionId: number;
   readonly lsid: Document | undefined;
   readonly comment: unknown;
-  readonly documents: Document[];
+  /** The documents not yet returned start at `position` (a tailable cursor refills this). */
+  documents: Document[];
   position: number;
   lastUsed: number;
+  /** Set for tailable cursors. */
+  readonly tail: TailPosition | undefined;
 }
 
 export interface CursorStoreOptions {
@@ -35,11 +41,27 @@ export class MemoryCursorStore implements CursorStore {
   }
 
   open(documents: Document[], options: CursorOptions): Document {
+    if (options.tailable !== undefined) return this.openTailable(options.tailable, options);
     // batchSize 0 on the opening command means "create the cursor, return nothing yet".
     const firstBatch = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize);
     if (options.singleBatch === true || firstBatch.length >= documents.length) {
       return { firstBatch, id: Long.ZERO, ns: options.ns };
     }
+    const id = this.register(documents, firstBatch.length, options, undefined);
+    return { firstBatch, id, ns: options.ns };
+  }
+
+  private openTailable(source: TailableSource, options: CursorOptions): Document {
+    const tail = new TailPosition(source);
+    const documents = tail.fresh();
+    const taken = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize);
+    const firstBatch = tail.deliver(taken);
+    if (options.singleBatch === true) return { firstBatch, id: Long.ZERO, ns: options.ns };
+    const id = this.register(documents, taken.length, options, tail);
+    return { firstBatch, id, ns: options.ns };
+  }
+
+  private register(documents: Document[], position: number, options: CursorOptions, tail: TailPosition | undefined): Long {
     const id = newCursorId((key) => this.cursors.has(key));
     this.cursors.set(id.toBigInt().toString(), {
       id,
@@ -48,11 +70,12 @@ export class MemoryCursorStore implements CursorStore {
       lsid: options.lsid,
       comment: options.comment,
       documents,
-      position: firstBatch.length,
+      position,
       lastUsed: Date.now(),
+      tail,
     });
     this.scheduleReaper();
-    return { firstBatch, id, ns: options.ns };
+    return id;
   }
 
   /** The open cursor with this id, if any. */
@@ -61,16 +84,30 @@ export class MemoryCursorStore implements CursorStore {
     return key === undefined ? undefined : this.cursors.get(key);
   }
 
-  /** Takes the next batch; closes the cursor when it is exhausted. Returns the id to report (0 when closed). */
+  /**
+   * Takes the next batch; closes the cursor when it is exhausted (a tailable one
+   * stays open and may return an empty batch). Returns the id to report (0 when closed).
+   */
   nextBatch(cursor: OpenCursor, batchSize: number | undefined): { batch: Document[]; id: Long } {
+    cursor.lastUsed = Date.now();
+    if (cursor.tail !== undefined) return this.nextTailBatch(cursor, cursor.tail, batchSize);
     const batch = takeBatch(cursor.documents, cursor.position, batchSize);
     cursor.position += batch.length;
-    cursor.lastUsed = Date.now();
     if (cursor.position >= cursor.documents.length) {
       this.cursors.delete(cursor.id.toBigInt().toString());
       return { batch, id: Long.ZERO };
     }
     return { batch, id: cursor.id };
+  }
+
+  private nextTailBatch(cursor: OpenCursor, tail: TailPosition, batchSize: number | undefined): { batch: Document[]; id: Long } {
+    if (cursor.position >= cursor.documents.length) {
+      cursor.documents = tail.fresh();
+      cursor.position = 0;
+    }
+    const taken = takeBatch(cursor.documents, cursor.position, batchSize);
+    cursor.position += taken.length;
+    return { batch: tail.deliver(taken), id: cursor.id };
   }
 
   /** Closes one cursor; false when it was not open. */

@@ -13,11 +13,14 @@ import { mingoAggregate } from './mingo-bridge.js';
 import { pathValuesForKeys } from './paths.js';
 import { sortDocuments } from './sort.js';
 import { mergeInto, outTo } from './aggregate-writes.js';
+import { readableCollection } from './views.js';
 
 export interface AggregateEnv {
   storage: Storage;
   dbName: string;
   variables?: Document;
+  /** The command's collation document ($match, $sort and mingo's string comparisons). */
+  collation?: unknown;
 }
 
 const MINGO_STAGES = new Set([
@@ -40,7 +43,7 @@ function nonNegative(stage: string, value: unknown): number {
 function lookup(docs: Document[], spec: Document, env: AggregateEnv): Document[] {
   const from = typeof spec.from === 'string' ? spec.from : isPlainDocument(spec.from) ? String(spec.from.coll) : '';
   const fromDb = isPlainDocument(spec.from) && typeof spec.from.db === 'string' ? spec.from.db : env.dbName;
-  const foreign = env.storage.collection(fromDb, from)?.documents() ?? [];
+  const foreign = readableCollection(env.storage, fromDb, from)?.documents() ?? [];
   const as = String(spec.as);
   const pipeline = Array.isArray(spec.pipeline) ? (spec.pipeline as Document[]) : undefined;
   return docs.map((doc) => {
@@ -53,7 +56,8 @@ function lookup(docs: Document[], spec: Document, env: AggregateEnv): Document[]
     if (pipeline) {
       let variables = env.variables;
       if (isPlainDocument(spec.let) && Object.keys(spec.let).length > 0) {
-        const [values] = mingoAggregate([doc], [{ $project: { _id: 0, ...spec.let } }], { variables: env.variables });
+        // $replaceWith evaluates each value as an expression ($project would read 1 as an inclusion).
+        const [values] = mingoAggregate([doc], [{ $replaceWith: spec.let }], { variables: env.variables });
         variables = { ...env.variables, ...values };
       }
       matched = runPipeline(matched.map(copyDocument), pipeline, { ...env, variables });
@@ -75,8 +79,9 @@ function facet(docs: Document[], spec: Document, env: AggregateEnv): Document[] 
 export function runPipeline(docs: Document[], pipeline: Document[], env: AggregateEnv): Document[] {
   let current = docs;
   let batch: Document[] = [];
+  const mingoOptions = { variables: env.variables, collation: env.collation };
   const flush = (): void => {
-    if (batch.length > 0) current = mingoAggregate(current, batch, { variables: env.variables });
+    if (batch.length > 0) current = mingoAggregate(current, batch, mingoOptions);
     batch = [];
   };
   pipeline.forEach((stage, index) => {
@@ -90,11 +95,11 @@ export function runPipeline(docs: Document[], pipeline: Document[], env: Aggrega
     flush();
     switch (name) {
       case '$match': {
-        const test = compileFilter(arg as Document, { variables: env.variables });
+        const test = compileFilter(arg as Document, { variables: env.variables, collation: env.collation });
         current = current.filter((d) => test(d));
         break;
       }
-      case '$sort': current = sortDocuments(current, arg); break;
+      case '$sort': current = sortDocuments(current, arg, env.collation); break;
       case '$skip': current = current.slice(nonNegative(name, arg)); break;
       case '$limit': {
         const n = nonNegative(name, arg);
@@ -108,8 +113,8 @@ export function runPipeline(docs: Document[], pipeline: Document[], env: Aggrega
         break;
       }
       case '$sortByCount': {
-        current = mingoAggregate(current, [{ $group: { _id: arg, count: { $sum: 1 } } }], { variables: env.variables });
-        current = sortDocuments(current, { count: -1 });
+        current = mingoAggregate(current, [{ $group: { _id: arg, count: { $sum: 1 } } }], mingoOptions);
+        current = sortDocuments(current, { count: -1 }, env.collation);
         break;
       }
       case '$lookup': current = lookup(current, arg as Document, env); break;

@@ -3,6 +3,7 @@
 // Int32/Long/Double/Decimal128, documents and arrays compare element by element.
 import { bsonTypeOf, toBigIntIfLong, toNumber, typeRank } from './bson-types.js';
 import type { Binary, ObjectId, Timestamp } from '../../bson.js';
+import type { StringComparator } from './collation.js';
 
 function sign(n: number): -1 | 0 | 1 {
   return n < 0 ? -1 : n > 0 ? 1 : 0;
@@ -39,7 +40,7 @@ function regexParts(v: unknown): [string, string] {
   return [r.pattern ?? '', r.options ?? ''];
 }
 
-function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>): -1 | 0 | 1 {
+function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>, collator: StringComparator | undefined): -1 | 0 | 1 {
   const ka = Object.keys(a).filter((k) => a[k] !== undefined);
   const kb = Object.keys(b).filter((k) => b[k] !== undefined);
   const n = Math.min(ka.length, kb.length);
@@ -52,14 +53,17 @@ function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>
     if (byType !== 0) return byType;
     const byName = compareStrings(fa, fb);
     if (byName !== 0) return byName;
-    const byValue = compareValues(va, vb);
+    const byValue = compareValues(va, vb, collator);
     if (byValue !== 0) return byValue;
   }
   return sign(ka.length - kb.length);
 }
 
-/** Compares two BSON values in MongoDB's canonical order. Missing and null are equal. */
-export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
+/**
+ * Compares two BSON values in MongoDB's canonical order. Missing and null are equal.
+ * A collator (from the command's collation) orders string values, never field names.
+ */
+export function compareValues(a: unknown, b: unknown, collator?: StringComparator): -1 | 0 | 1 {
   const byType = sign(typeRank(a) - typeRank(b));
   if (byType !== 0) return byType;
   const t = bsonTypeOf(a);
@@ -67,19 +71,19 @@ export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
     case 'int': case 'long': case 'double': case 'decimal':
       return compareNumbers(a, b);
     case 'string': case 'symbol':
-      return compareStrings(String(a), String(b));
+      return (collator ?? compareStrings)(String(a), String(b));
     case 'array': {
       const xa = a as unknown[];
       const xb = b as unknown[];
       const n = Math.min(xa.length, xb.length);
       for (let i = 0; i < n; i++) {
-        const c = compareValues(xa[i], xb[i]);
+        const c = compareValues(xa[i], xb[i], collator);
         if (c !== 0) return c;
       }
       return sign(xa.length - xb.length);
     }
     case 'object':
-      return compareDocuments(a as Record<string, unknown>, b as Record<string, unknown>);
+      return compareDocuments(a as Record<string, unknown>, b as Record<string, unknown>, collator);
     case 'binData': {
       const ba = a as Binary;
       const bb = b as Binary;
@@ -112,8 +116,8 @@ export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
   }
 }
 
-export function valuesEqual(a: unknown, b: unknown): boolean {
-  return compareValues(a, b) === 0;
+export function valuesEqual(a: unknown, b: unknown, collator?: StringComparator): boolean {
+  return compareValues(a, b, collator) === 0;
 }
 
 function numberKey(v: unknown): string {

@@ -5,7 +5,9 @@ import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber, typeRank, TYPE_CODES } from './bson-types.js';
+import { collatorFor, type StringComparator } from './collation.js';
 import { compareValues, valuesEqual } from './compare.js';
+import { compileJsonSchema } from './json-schema.js';
 import { mingoExprTest } from './mingo-bridge.js';
 import { resolvePath, splitPath } from './paths.js';
 
@@ -15,6 +17,8 @@ type ValueTest = (value: unknown) => boolean;
 export interface MatchOptions {
   /** $$variables for $expr (the command's `let`). */
   variables?: Document;
+  /** The command's (or collection's) collation document; strings compare under it. */
+  collation?: unknown;
 }
 
 function badValue(message: string): CommandError {
@@ -42,9 +46,9 @@ function regexTest(re: RegExp): ValueTest {
   return (v) => (typeof v === 'string' ? re.test(v) : isRegex(v) && valuesEqual(v, re));
 }
 
-function equalityTest(operand: unknown): ValueTest {
+function equalityTest(operand: unknown, collator: StringComparator | undefined): ValueTest {
   if (isRegex(operand)) return regexTest(toRegExp(operand));
-  return (v) => valuesEqual(v, operand);
+  return (v) => valuesEqual(v, operand, collator);
 }
 
 /** Applies `test` to the values reached by the path, and to elements of arrays reached. */
@@ -56,14 +60,14 @@ function anyValue(values: unknown[], test: ValueTest, lookInsideArrays = true): 
   return false;
 }
 
-function comparison(op: string, operand: unknown): ValueTest {
+function comparison(op: string, operand: unknown, collator: StringComparator | undefined): ValueTest {
   const ok = (c: number): boolean => (op === '$gt' ? c > 0 : op === '$gte' ? c >= 0 : op === '$lt' ? c < 0 : c <= 0);
   const operandType = bsonTypeOf(operand);
   return (v) => {
     // MinKey/MaxKey operands compare across every type; otherwise comparisons stay within a type bracket.
     if (operandType !== 'minKey' && operandType !== 'maxKey' && typeRank(v) !== typeRank(operand)) return false;
     if (v === undefined && operand !== undefined && (op === '$gt' || op === '$lt')) return false;
-    return ok(compareValues(v, operand));
+    return ok(compareValues(v, operand, collator));
   };
 }
 
@@ -86,11 +90,11 @@ function typeTest(operand: unknown): ValueTest {
   };
 }
 
-function inTest(operand: unknown): ValueTest {
+function inTest(operand: unknown, collator: StringComparator | undefined): ValueTest {
   if (!Array.isArray(operand)) throw badValue('$in needs an array');
   const tests = operand.map((o) => {
     if (isPlainDocument(o) && Object.keys(o).some((k) => k.startsWith('$'))) throw badValue('cannot nest $ under $in');
-    return equalityTest(o);
+    return equalityTest(o, collator);
   });
   return (v) => tests.some((t) => t(v));
 }
@@ -118,17 +122,18 @@ function bitsTest(op: string, operand: unknown): ValueTest {
 function compileOperators(ops: Document, options: MatchOptions): (values: unknown[]) => boolean {
   const parts: Array<(values: unknown[]) => boolean> = [];
   const regexOptions = typeof ops.$options === 'string' ? ops.$options : '';
+  const collator = collatorFor(options.collation);
   for (const [op, operand] of Object.entries(ops)) {
     switch (op) {
-      case '$eq': { const t = equalityTest(operand); parts.push((vs) => anyValue(vs, t)); break; }
-      case '$ne': { const t = equalityTest(operand); parts.push((vs) => !anyValue(vs, t)); break; }
+      case '$eq': { const t = equalityTest(operand, collator); parts.push((vs) => anyValue(vs, t)); break; }
+      case '$ne': { const t = equalityTest(operand, collator); parts.push((vs) => !anyValue(vs, t)); break; }
       case '$gt': case '$gte': case '$lt': case '$lte': {
-        const t = comparison(op, operand);
+        const t = comparison(op, operand, collator);
         parts.push((vs) => anyValue(vs, t));
         break;
       }
-      case '$in': { const t = inTest(operand); parts.push((vs) => anyValue(vs, t)); break; }
-      case '$nin': { const t = inTest(operand); parts.push((vs) => !anyValue(vs, t)); break; }
+      case '$in': { const t = inTest(operand, collator); parts.push((vs) => anyValue(vs, t)); break; }
+      case '$nin': { const t = inTest(operand, collator); parts.push((vs) => !anyValue(vs, t)); break; }
       case '$exists': {
         const want = Boolean(operand !== 0 && operand !== false && operand !== null && toNumber(operand) !== 0);
         parts.push((vs) => vs.some((v) => v !== undefined) === want);
@@ -157,7 +162,7 @@ function compileOperators(ops: Document, options: MatchOptions): (values: unknow
       }
       case '$all': {
         if (!Array.isArray(operand)) throw badValue('$all needs an array');
-        const tests = operand.map((o) => (isPlainDocument(o) && '$elemMatch' in o ? compileElemMatch(o.$elemMatch, options) : equalityTest(o)));
+        const tests = operand.map((o) => (isPlainDocument(o) && '$elemMatch' in o ? compileElemMatch(o.$elemMatch, options) : equalityTest(o, collator)));
         parts.push((vs) => tests.length > 0 && tests.every((t) => anyValue(vs, t)));
         break;
       }
@@ -208,7 +213,7 @@ function compileField(path: string, condition: unknown, options: MatchOptions): 
   const parts = splitPath(path);
   const test = isOperatorDocument(condition)
     ? compileOperators(condition, options)
-    : ((t: ValueTest) => (vs: unknown[]) => anyValue(vs, t))(equalityTest(condition));
+    : ((t: ValueTest) => (vs: unknown[]) => anyValue(vs, t))(equalityTest(condition, collatorFor(options.collation)));
   return (doc) => test(resolvePath(doc, parts));
 }
 
@@ -233,6 +238,7 @@ export function compileFilter(filter: Document | undefined, options: MatchOption
         case '$or': { const ps = compileList(key, value, options); predicates.push((d) => ps.some((p) => p(d))); break; }
         case '$nor': { const ps = compileList(key, value, options); predicates.push((d) => !ps.some((p) => p(d))); break; }
         case '$expr': predicates.push((d) => mingoExprTest(value, d, options)); break;
+        case '$jsonSchema': predicates.push(compileJsonSchema(value)); break;
         case '$comment': break;
         case '$alwaysTrue': break;
         case '$alwaysFalse': predicates.push(() => false); break;

@@ -31,10 +31,20 @@ export function toMingoValue(value: unknown): unknown {
 export interface MingoRunOptions {
   variables?: Document;
   collectionResolver?: (name: string) => Document[];
+  /** The command's collation document (mingo applies it where it compares strings). */
+  collation?: unknown;
+}
+
+function mingoCollation(collation: unknown): Document | undefined {
+  if (typeof collation !== 'object' || collation === null || Array.isArray(collation)) return undefined;
+  const spec = collation as Document;
+  return typeof spec.locale === 'string' && spec.locale !== 'simple' ? (toMingoValue(spec) as Document) : undefined;
 }
 
 function options(opts: MingoRunOptions): Record<string, unknown> {
+  const collation = mingoCollation(opts.collation);
   return {
+    ...(collation ? { collation } : {}),
     ...(opts.variables ? { variables: toMingoValue(opts.variables) } : {}),
     ...(opts.collectionResolver ? { collectionResolver: (n: string) => opts.collectionResolver?.(n).map((d) => toMingoValue(d)) ?? [] } : {}),
   };
@@ -64,4 +74,14 @@ function asServerError(error: unknown): unknown {
 export function mingoAggregate(docs: Document[], pipeline: Document[], opts: MingoRunOptions = {}): Document[] {
   const agg = new Aggregator(pipeline.map((s) => toMingoValue(s) as Document), options(opts));
   return agg.run(docs.map((d) => toMingoValue(d) as Document)) as Document[];
+}
+
+/**
+ * Evaluates a command's `let` document once, as mongod does: each value is an
+ * expression (`{ $literal: '$x' }` becomes the string '$x', `$rand` draws once).
+ */
+export function evaluateLetVariables(letDoc: Document | undefined, outer?: Document): Document | undefined {
+  if (letDoc === undefined || Object.keys(letDoc).length === 0) return letDoc;
+  const [values] = mingoAggregate([{}], [{ $replaceWith: letDoc }], outer ? { variables: outer } : {});
+  return values ?? {};
 }

@@ -4,6 +4,7 @@ import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { isPlainDocument, toNumber } from './bson-types.js';
+import { collatorFor, type StringComparator } from './collation.js';
 import { compareValues } from './compare.js';
 import { pathValuesForKeys } from './paths.js';
 
@@ -25,25 +26,29 @@ export function parseSort(spec: unknown): SortField[] {
   });
 }
 
-function sortKey(doc: Document, field: SortField): unknown {
+function sortKey(doc: Document, field: SortField, collator: StringComparator | undefined): unknown {
   const values = pathValuesForKeys(doc, field.path);
   let best: unknown = values[0];
   for (const v of values.slice(1)) {
-    const c = compareValues(v, best);
+    const c = compareValues(v, best, collator);
     if ((field.direction === 1 && c < 0) || (field.direction === -1 && c > 0)) best = v;
   }
   return best;
 }
 
-/** Sorts a copy of `docs` (stable). `$natural` keeps or reverses natural order. */
-export function sortDocuments<T extends Document>(docs: T[], spec: unknown): T[] {
+/**
+ * Sorts a copy of `docs` (stable). `$natural` keeps or reverses natural order.
+ * `collation` (a collation document) orders strings.
+ */
+export function sortDocuments<T extends Document>(docs: T[], spec: unknown, collation?: unknown): T[] {
   const fields = parseSort(spec);
   if (fields.length === 0) return [...docs];
   if (fields.length === 1 && fields[0]?.path === '$natural') return fields[0].direction === 1 ? [...docs] : [...docs].reverse();
-  const keyed = docs.map((doc) => ({ doc, keys: fields.map((f) => sortKey(doc, f)) }));
+  const collator = collatorFor(collation);
+  const keyed = docs.map((doc) => ({ doc, keys: fields.map((f) => sortKey(doc, f, collator)) }));
   keyed.sort((a, b) => {
     for (let i = 0; i < fields.length; i++) {
-      const c = compareValues(a.keys[i], b.keys[i]);
+      const c = compareValues(a.keys[i], b.keys[i], collator);
       if (c !== 0) return c * (fields[i]?.direction ?? 1);
     }
     return 0;

@@ -5,56 +5,17 @@ import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { bsonTypeOf, isPlainDocument } from '../query/bson-types.js';
-import { compileFilter, type Predicate } from '../query/matcher.js';
-import { duplicateKeyError, extractKeys, keyString, sparseSkips } from './index-keys.js';
+import { valuesEqual } from '../query/compare.js';
+import { IndexState, type IndexSpec } from './index-state.js';
+import { enforceValidator } from './validation.js';
 import { copyDocument, MAX_BSON_OBJECT_SIZE, toCanonical } from './values.js';
 
-/** An index as listIndexes reports it. */
-export interface IndexSpec extends Document {
-  v: number;
-  key: Document;
-  name: string;
-}
+export type { IndexSpec } from './index-state.js';
 
-class IndexState {
-  readonly spec: IndexSpec;
-  readonly unique: boolean;
-  readonly sparse: boolean;
-  private readonly partial: Predicate | undefined;
-  /** key string → record id, for unique indexes. */
-  readonly entries = new Map<string, number>();
-
-  constructor(spec: IndexSpec) {
-    this.spec = spec;
-    this.unique = spec.unique === true || spec.name === '_id_';
-    this.sparse = spec.sparse === true;
-    this.partial = isPlainDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression) : undefined;
-  }
-
-  keysOf(doc: Document): string[] {
-    if (this.sparse && sparseSkips(doc, this.spec.key)) return [];
-    if (this.partial && !this.partial(doc)) return [];
-    return extractKeys(doc, this.spec.key).map(keyString);
-  }
-
-  conflict(doc: Document, rid: number, ns: string): CommandError | undefined {
-    if (!this.unique) return undefined;
-    const keys = this.sparse && sparseSkips(doc, this.spec.key) ? [] : this.partial && !this.partial(doc) ? [] : extractKeys(doc, this.spec.key);
-    for (const key of keys) {
-      const owner = this.entries.get(keyString(key));
-      if (owner !== undefined && owner !== rid) return duplicateKeyError(ns, this.spec.name, this.spec.key, key);
-    }
-    return undefined;
-  }
-
-  add(doc: Document, rid: number): void {
-    if (this.unique) for (const k of this.keysOf(doc)) this.entries.set(k, rid);
-  }
-
-  remove(doc: Document, rid: number): void {
-    if (!this.unique) return;
-    for (const k of this.keysOf(doc)) if (this.entries.get(k) === rid) this.entries.delete(k);
-  }
+/** Per-write options. */
+export interface WriteOptions {
+  /** The command's bypassDocumentValidation. */
+  bypassDocumentValidation?: boolean;
 }
 
 export interface CollectionOptions extends Document {
@@ -84,6 +45,13 @@ function withIdFirst(doc: Document): Document {
   return { _id: _id === undefined ? new ObjectId() : _id, ...rest };
 }
 
+/** The _id index (named and flagged as the clustered index when the collection is clustered). */
+function idIndexSpec(options: CollectionOptions): IndexSpec {
+  const clustered = options.clusteredIndex;
+  if (!isPlainDocument(clustered)) return { v: 2, key: { _id: 1 }, name: '_id_' };
+  return { v: 2, key: { _id: 1 }, name: typeof clustered.name === 'string' ? clustered.name : '_id_', unique: true, clustered: true };
+}
+
 export class CollectionStore {
   readonly uuid = new UUID();
   name: string;
@@ -95,11 +63,25 @@ export class CollectionStore {
   private nextRecordId = 1;
   private totalSize = 0;
 
+  /** Timeseries collections have no _id index (duplicate _ids are allowed). */
+  private readonly hasIdIndex: boolean;
+
   constructor(dbName: string, name: string, options: CollectionOptions = {}) {
     this.dbName = dbName;
     this.name = name;
     this.options = options;
-    this.indexStates.push(new IndexState({ v: 2, key: { _id: 1 }, name: '_id_' }));
+    this.hasIdIndex = !isPlainDocument(options.timeseries) && typeof options.viewOn !== 'string';
+    if (this.hasIdIndex) this.indexStates.push(new IndexState(idIndexSpec(options)));
+  }
+
+  /**
+   * A read-only collection over computed documents (a view's result): no index is
+   * enforced and the documents are taken as they are.
+   */
+  static snapshot(dbName: string, name: string, documents: Document[]): CollectionStore {
+    const store = new CollectionStore(dbName, name, { viewOn: '' });
+    for (const doc of documents) store.records.set(store.nextRecordId++, doc);
+    return store;
   }
 
   get ns(): string {
@@ -129,8 +111,9 @@ export class CollectionStore {
   }
 
   /** Validates and stores a copy of `doc`; returns the stored _id. */
-  insert(doc: Document): unknown {
+  insert(doc: Document, options: WriteOptions = {}): unknown {
     const { doc: stored, size } = this.prepare(withIdFirst(doc), 'insert');
+    enforceValidator(this.options, stored, undefined, options.bypassDocumentValidation === true);
     const rid = this.nextRecordId++;
     this.checkUnique(stored, rid);
     this.records.set(rid, stored);
@@ -142,10 +125,11 @@ export class CollectionStore {
   }
 
   /** Replaces a stored document in place (natural order kept). */
-  replace(recordId: number, doc: Document): void {
+  replace(recordId: number, doc: Document, options: WriteOptions = {}): void {
     const old = this.records.get(recordId);
     if (!old) throw new CommandError(ErrorCodes.InternalError, `record ${recordId} vanished`);
     const { doc: stored, size } = this.prepare(withIdFirst(doc), 'update');
+    enforceValidator(this.options, stored, old, options.bypassDocumentValidation === true);
     this.checkUnique(stored, recordId);
     for (const index of this.indexStates) index.remove(old, recordId);
     this.records.set(recordId, stored);
@@ -189,13 +173,40 @@ export class CollectionStore {
 
   removeIndex(name: string): boolean {
     const i = this.indexStates.findIndex((s) => s.spec.name === name);
-    if (i <= 0) return false;
+    if (i < 0 || (i === 0 && this.hasIdIndex)) return false;
     this.indexStates.splice(i, 1);
     return true;
   }
 
   removeAllIndexesButId(): void {
-    this.indexStates.splice(1);
+    this.indexStates.splice(this.hasIdIndex ? 1 : 0);
+  }
+
+  /**
+   * collMod's `index` option: changes hidden / expireAfterSeconds / prepareUnique /
+   * unique of the index named or keyed by `target`. Converting to unique fails
+   * (CannotConvertIndexToUnique, listing the duplicates) when documents collide.
+   */
+  modifyIndex(target: { name?: string; keyPattern?: Document }, changes: Document): Document {
+    const state = this.indexStates.find((s) => (target.name !== undefined ? s.spec.name === target.name : target.keyPattern !== undefined && valuesEqual(s.spec.key, target.keyPattern)));
+    if (!state) throw new CommandError(ErrorCodes.IndexNotFound, `cannot find index ${target.name ?? JSON.stringify(target.keyPattern)} for ns ${this.ns}`);
+    const reply: Document = {};
+    if (changes.unique === true && !state.unique) {
+      const probe = new IndexState({ ...state.spec, prepareUnique: true });
+      probe.rebuild(this.records);
+      probe.checkConvertibleToUnique(this.records);
+      state.spec.unique = true;
+      delete state.spec.prepareUnique;
+      reply.unique_new = true;
+    }
+    for (const option of ['hidden', 'expireAfterSeconds', 'prepareUnique'] as const) {
+      if (changes[option] === undefined) continue;
+      reply[`${option}_old`] = state.spec[option] ?? false;
+      reply[`${option}_new`] = changes[option];
+      state.spec[option] = copyDocument({ v: changes[option] }).v;
+    }
+    state.rebuild(this.records);
+    return reply;
   }
 
   private prepare(doc: Document, op: 'insert' | 'update'): { doc: Document; size: number } {

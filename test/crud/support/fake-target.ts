@@ -10,7 +10,7 @@ export interface Sent {
   server: string;
 }
 
-export type Responder = (body: Document, sent: Sent[]) => Document | Error;
+export type Responder = (body: Document, sent: Sent[]) => Document | Error | Promise<Document | Error>;
 
 export class FakeServer implements ServerHandle {
   readonly description: { type: ServerTypeName; maxWireVersion: number; logicalSessionTimeoutMinutes: number | null };
@@ -34,7 +34,7 @@ export class FakeServer implements ServerHandle {
       async command(db: string, body: Document, options: { sequences?: unknown }): Promise<ReplyLike> {
         const sent = { db, body, sequences: options.sequences, server: address };
         target.sent.push(sent);
-        const answer = target.respond(body, target.sent);
+        const answer = await target.respond(body, target.sent);
         if (answer instanceof Error) throw answer;
         return { body: () => answer };
       },

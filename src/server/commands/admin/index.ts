@@ -1,13 +1,16 @@
 // The server's own (non-data) commands.
 import type { ServerRuntime } from '../../server-runtime.js';
 import type { CommandHandler } from '../../types.js';
+import { authenticationCommands } from './authentication.js';
 import { configureFailPointCommand } from './fail-point-commands.js';
 import { helloCommand } from './hello.js';
 import { listCommandsCommand } from './list-commands.js';
 import { getParameterCommand } from './parameters.js';
 import { serverInfoCommands } from './server-info.js';
 import { sessionCommands } from './sessions.js';
+import { stableApiTestCommands } from './test-commands.js';
 import { standaloneReplicationCommands } from './topology-commands.js';
+import { userCommands } from './users.js';
 
 export function adminCommandHandlers(runtime: ServerRuntime): CommandHandler[] {
   return [
@@ -18,5 +21,8 @@ export function adminCommandHandlers(runtime: ServerRuntime): CommandHandler[] {
     configureFailPointCommand(runtime),
     listCommandsCommand(runtime),
     ...standaloneReplicationCommands(),
+    ...authenticationCommands(),
+    ...userCommands(),
+    ...stableApiTestCommands(),
   ];
 }

@@ -10,6 +10,8 @@ function serverParameters(): Document {
     featureCompatibilityVersion: { version: '8.0' },
     authenticationMechanisms: [],
     enableTestCommands: true,
+    // mongod's test-only switch for Stable API version 2 (used by its test commands).
+    acceptApiVersion2: true,
     requireApiVersion: false,
     transactionLifetimeLimitSeconds: 60,
     cursorTimeoutMillis: Long.fromNumber(600_000),

@@ -1,19 +1,12 @@
-// Session commands. The server keeps no session records of its own yet; the
-// bookkeeping that matters is that ending or killing a session closes the
-// cursors it opened (as a real server does).
-import { Binary, UUID, type Document } from '../../../bson.js';
+// Session commands. Ending or killing a session closes the cursors it opened
+// (as a real server does) and drops it from the local session cache.
+import { UUID, type Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import type { OpenCursor } from '../../cursors/cursor-store.js';
 import { ErrorCodes } from '../../error-codes.js';
+import { sessionKey } from '../../local-sessions.js';
 import { LOGICAL_SESSION_TIMEOUT_MINUTES, type ServerRuntime } from '../../server-runtime.js';
 import type { CommandHandler } from '../../types.js';
-
-/** A comparable key for an lsid document ({ id: UUID, uid? }). */
-export function sessionKey(lsid: unknown): string | undefined {
-  if (typeof lsid !== 'object' || lsid === null) return undefined;
-  const id = (lsid as Document).id;
-  return id instanceof Binary ? Buffer.from(id.buffer).toString('hex') : undefined;
-}
 
 function lsidList(command: Document, field: string): Document[] {
   const value = command[field];
@@ -40,7 +33,9 @@ export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
     {
       name: 'endSessions',
       run(command) {
-        killCursorsOfSessions(runtime, lsidList(command, 'endSessions'));
+        const lsids = lsidList(command, 'endSessions');
+        killCursorsOfSessions(runtime, lsids);
+        runtime.localSessions.end(lsids);
         return {};
       },
     },
@@ -51,6 +46,7 @@ export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
         // An empty list means every session, as on a real server.
         if (lsids.length === 0) runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
         else killCursorsOfSessions(runtime, lsids);
+        runtime.localSessions.end(lsids);
         return {};
       },
     },

@@ -4,8 +4,10 @@ import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { runPipeline } from '../../query/aggregate.js';
+import { readableCollection } from '../../query/views.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandContext, CommandHandler } from '../../types.js';
+import { collStatsDocument } from '../admin/coll-stats.js';
 import { checkHint, cursorOptions, letVariables, missingField, truthy, wrongType } from './common.js';
 
 export interface AggregatePlan {
@@ -20,13 +22,17 @@ export function runAggregate(command: Document, context: CommandContext): Aggreg
   if (pipeline === undefined) throw missingField('aggregate', 'pipeline');
   if (!Array.isArray(pipeline)) throw wrongType('aggregate', 'pipeline', pipeline, 'array');
   const stages = pipeline as Document[];
+  if (isPlainDocument(stages[0]) && '$changeStream' in stages[0]) throw new CommandError(40573, 'The $changeStream stage is only supported on replica sets');
   const variables = letVariables(command, 'aggregate');
+  const collation = command.collation;
   const env = { storage: context.server.storage, dbName: context.dbName, ...(variables ? { variables } : {}) };
   if (typeof target === 'string') {
-    const collection = context.server.storage.collection(context.dbName, target);
+    const collection = readableCollection(context.server.storage, context.dbName, target);
     checkHint(collection, command.hint);
-    const source = collection ? collection.documents() : [];
-    return { ns: `${context.dbName}.${target}`, pipeline: stages, documents: runPipeline(source, stages, env).map(copyDocument) };
+    const collationOf = { collation: collation ?? collection?.options.collation };
+    const stats = isPlainDocument(stages[0]) && '$collStats' in stages[0] ? [collStatsDocument(collection, `${context.dbName}.${target}`, stages[0].$collStats)] : undefined;
+    const source = stats ?? (collection ? collection.documents() : []);
+    return { ns: `${context.dbName}.${target}`, pipeline: stages, documents: runPipeline(source, stats ? stages.slice(1) : stages, { ...env, ...collationOf }).map(copyDocument) };
   }
   if (bsonTypeOf(target) === 'int' || bsonTypeOf(target) === 'double' || bsonTypeOf(target) === 'long') {
     if (toNumber(target) !== 1) throw new CommandError(ErrorCodes.FailedToParse, "Invalid parameter: 'aggregate' must be 1 for database-level aggregation");
@@ -34,7 +40,8 @@ export function runAggregate(command: Document, context: CommandContext): Aggreg
     if (!isPlainDocument(first) || !('$documents' in first || '$currentOp' in first || '$listLocalSessions' in first || '$changeStream' in first)) {
       throw new CommandError(ErrorCodes.InvalidNamespace, "{aggregate: 1} is not valid for '$match'; a collection is required.");
     }
-    return { ns: `${context.dbName}.$cmd.aggregate`, pipeline: stages, documents: runPipeline([], stages, env).map(copyDocument) };
+    const sessions = '$listLocalSessions' in first ? (context.server.localSessions?.list() ?? []) : undefined;
+    return { ns: `${context.dbName}.$cmd.aggregate`, pipeline: stages, documents: runPipeline(sessions ?? [], sessions ? stages.slice(1) : stages, { ...env, collation }).map(copyDocument) };
   }
   throw new CommandError(ErrorCodes.InvalidNamespace, `collection name has invalid type ${bsonTypeOf(target)}`);
 }

@@ -102,7 +102,7 @@ function executeOp(storage: Storage, op: BulkOp, index: number, variables: Docum
     }
     case 'update': {
       const statement = parseUpdateStatement(
-        { q: spec.filter, u: spec.updateMods, multi: spec.multi, upsert: spec.upsert, arrayFilters: spec.arrayFilters, hint: spec.hint, sort: spec.sort },
+        { q: spec.filter, u: spec.updateMods, multi: spec.multi, upsert: spec.upsert, arrayFilters: spec.arrayFilters, hint: spec.hint, sort: spec.sort, collation: spec.collation },
         index,
         BULK_UPDATE_FIELDS,
       );
@@ -116,7 +116,7 @@ function executeOp(storage: Storage, op: BulkOp, index: number, variables: Docum
       return { ok: 1, idx: index, n: result.n, nModified: result.nModified };
     }
     case 'delete': {
-      const n = executeDelete(storage.collection(db, coll), { q: spec.filter as Document, multi: truthy(spec.multi), hint: spec.hint }, variables);
+      const n = executeDelete(storage.collection(db, coll), { q: spec.filter as Document, multi: truthy(spec.multi), hint: spec.hint, collation: spec.collation }, variables);
       counts.nDeleted += n;
       return { ok: 1, idx: index, n };
     }

@@ -2,7 +2,10 @@
 import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
+import { isPlainDocument } from '../../query/bson-types.js';
+import { valuesEqual } from '../../query/compare.js';
 import { compileFilter } from '../../query/matcher.js';
+import type { CollectionStore } from '../../storage/storage.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandHandler } from '../../types.js';
 import { collectionName, cursorOptions, optionalDocument, truthy } from './common.js';
@@ -13,6 +16,15 @@ const CREATE_OPTION_FIELDS = [
   'encryptedFields',
 ];
 
+/** clusteredIndex as mongod stores and lists it: { v: 2, key, name, unique }. */
+function clusteredIndexOption(raw: Document): Document {
+  if (!isPlainDocument(raw.key) || !valuesEqual(raw.key, { _id: 1 })) {
+    throw new CommandError(ErrorCodes.InvalidOptions, "The clusteredIndex option requires the key pattern { _id: 1 }");
+  }
+  if (raw.unique !== true) throw new CommandError(ErrorCodes.InvalidOptions, "The clusteredIndex option requires 'unique: true'");
+  return { v: 2, key: raw.key, name: typeof raw.name === 'string' ? raw.name : '_id_', unique: true };
+}
+
 export const createHandler: CommandHandler = {
   name: 'create',
   run(command, context) {
@@ -22,6 +34,7 @@ export const createHandler: CommandHandler = {
     if (truthy(options.capped) && options.size === undefined) {
       throw new CommandError(ErrorCodes.InvalidOptions, 'the \'size\' field is required when \'capped\' is true');
     }
+    if (isPlainDocument(options.clusteredIndex)) options.clusteredIndex = clusteredIndexOption(options.clusteredIndex);
     context.server.storage.createCollection(context.dbName, coll, copyDocument(options));
     return { ok: 1 };
   },
@@ -80,7 +93,7 @@ export const listCollectionsHandler: CommandHandler = {
           type,
           options: copyDocument(collection.options),
           info: { readOnly: isView, ...(isView ? {} : { uuid: collection.uuid }) },
-          ...(isView ? {} : { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } }),
+          ...(isView || collection.options.clusteredIndex !== undefined || collection.options.timeseries !== undefined ? {} : { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } }),
         });
     }
     const test = compileFilter(filter);
@@ -107,6 +120,18 @@ export const listDatabasesHandler: CommandHandler = {
   },
 };
 
+/** collMod { index: { name | keyPattern, hidden?, expireAfterSeconds?, prepareUnique?, unique? } }. */
+function modifyIndex(collection: CollectionStore, raw: unknown): Document {
+  if (!isPlainDocument(raw)) throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'collMod.index' is the wrong type, expected type 'object'");
+  const { name, keyPattern, ...changes } = raw;
+  if ((name === undefined) === (keyPattern === undefined)) {
+    throw new CommandError(ErrorCodes.InvalidOptions, 'Must specify either index name or key pattern.');
+  }
+  const target = typeof name === 'string' ? { name } : isPlainDocument(keyPattern) ? { keyPattern } : undefined;
+  if (!target) throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'collMod.index.name' or 'keyPattern' has the wrong type");
+  return collection.modifyIndex(target, changes);
+}
+
 export const collModHandler: CommandHandler = {
   name: 'collMod',
   run(command, context) {
@@ -119,6 +144,7 @@ export const collModHandler: CommandHandler = {
         collection.options[key] = copyDocument({ v: value }).v;
       }
     }
+    if (command.index !== undefined) return { ...modifyIndex(collection, command.index), ok: 1 };
     return { ok: 1 };
   },
 };

@@ -5,6 +5,7 @@ import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { valuesEqual } from '../../query/compare.js';
 import { compileFilter } from '../../query/matcher.js';
+import { evaluateLetVariables } from '../../query/mingo-bridge.js';
 import { sortDocuments } from '../../query/sort.js';
 import type { CollectionStore } from '../../storage/storage.js';
 import type { CommandContext } from '../../types.js';
@@ -49,9 +50,9 @@ export function truthy(value: unknown): boolean {
   return true;
 }
 
-/** The command's `let` variables. */
+/** The command's `let` variables, each evaluated once as an expression. */
 export function letVariables(command: Document, commandName: string): Document | undefined {
-  return optionalDocument(command, commandName, 'let');
+  return evaluateLetVariables(optionalDocument(command, commandName, 'let'));
 }
 
 /** Checks that a hint names an existing index (BadValue otherwise). */
@@ -73,17 +74,20 @@ export interface SelectOptions {
   skip?: number;
   limit?: number;
   variables?: Document;
+  /** The statement's collation document (default: the collection's). */
+  collation?: unknown;
 }
 
 /** Records matching `filter`, sorted, skipped and limited (stored objects: do not leak). */
 export function selectRecords(collection: CollectionStore | undefined, filter: Document | undefined, options: SelectOptions = {}): Array<[number, Document]> {
   if (!collection) return [];
-  const test = compileFilter(filter, { variables: options.variables });
+  const collation = options.collation ?? collection.options.collation;
+  const test = compileFilter(filter, { variables: options.variables, collation });
   let entries = collection.entries().filter(([, doc]) => test(doc));
   if (options.sort !== undefined && options.sort !== null) {
     const wrapped = entries.map(([rid, doc]) => ({ rid, doc }));
     const byDoc = new Map(wrapped.map((w) => [w.doc, w.rid]));
-    entries = sortDocuments(wrapped.map((w) => w.doc), options.sort).map((doc) => [byDoc.get(doc) ?? 0, doc]);
+    entries = sortDocuments(wrapped.map((w) => w.doc), options.sort, collation).map((doc) => [byDoc.get(doc) ?? 0, doc]);
   }
   const skip = options.skip ?? 0;
   if (skip > 0) entries = entries.slice(skip);

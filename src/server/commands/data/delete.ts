@@ -11,13 +11,14 @@ export interface DeleteStatement {
   q: Document;
   multi: boolean;
   hint?: unknown;
+  collation?: unknown;
 }
 
 /** Deletes the documents one statement selects; returns how many (shared with bulkWrite). */
 export function executeDelete(collection: CollectionStore | undefined, statement: DeleteStatement, variables: Document | undefined): number {
   checkHint(collection, statement.hint);
   let n = 0;
-  for (const [rid] of selectRecords(collection, statement.q, { variables, limit: statement.multi ? 0 : 1 })) {
+  for (const [rid] of selectRecords(collection, statement.q, { variables, limit: statement.multi ? 0 : 1, collation: statement.collation })) {
     if (collection?.delete(rid)) n++;
   }
   return n;
@@ -44,7 +45,7 @@ export const deleteHandler: CommandHandler = {
         if (!isPlainDocument(raw.q)) throw wrongType('delete.deletes', 'q', raw.q, 'object');
         const limit = toNumber(raw.limit);
         if (limit !== 0 && limit !== 1) throw new CommandError(ErrorCodes.FailedToParse, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
-        n += executeDelete(collection, { q: raw.q, multi: limit === 0, hint: raw.hint }, variables);
+        n += executeDelete(collection, { q: raw.q, multi: limit === 0, hint: raw.hint, collation: raw.collation }, variables);
       } catch (error) {
         writeErrors.push(writeErrorEntry(index, error));
       }

@@ -25,6 +25,8 @@ export const findAndModifyHandler: CommandHandler = {
     const returnNew = truthy(command.new);
     const upsert = truthy(command.upsert);
     const variables = letVariables(command, name);
+    const collation = optionalDocument(command, name, 'collation');
+    const bypassDocumentValidation = truthy(command.bypassDocumentValidation);
     if (remove && update !== undefined) throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
     if (!remove && update === undefined) throw new CommandError(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
     if (remove && (upsert || returnNew)) throw new CommandError(ErrorCodes.FailedToParse, 'Cannot specify both upsert=true and remove=true');
@@ -36,9 +38,9 @@ export const findAndModifyHandler: CommandHandler = {
     const storage = context.server.storage;
     const existing = storage.collection(context.dbName, coll);
     checkHint(existing, command.hint);
-    const project = compileProjection(fields, { query: compileFilter(query, { variables }), variables });
+    const project = compileProjection(fields, { query: compileFilter(query, { variables, collation }), variables });
     const shape = (doc: Document | undefined): Document | null => (doc ? copyDocument(project(doc)) : null);
-    const [found] = selectRecords(existing, query, { sort, limit: 1, variables });
+    const [found] = selectRecords(existing, query, { sort, limit: 1, variables, collation });
 
     if (remove) {
       if (!found || !existing) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
@@ -61,8 +63,8 @@ export const findAndModifyHandler: CommandHandler = {
     }
     const [rid, doc] = found;
     const before = shape(doc);
-    const result = applyUpdate(doc, u, { arrayFilters, query: compileFilter(query, { variables }), variables });
-    if (result.modified && existing) existing.replace(rid, result.doc);
+    const result = applyUpdate(doc, u, { arrayFilters, query: compileFilter(query, { variables, collation }), variables });
+    if (result.modified && existing) existing.replace(rid, result.doc, { bypassDocumentValidation });
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: returnNew ? shape(existing?.get(rid)) : before,

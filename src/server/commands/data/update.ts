@@ -23,6 +23,7 @@ export interface UpdateStatement {
   arrayFilters?: Document[];
   hint?: unknown;
   sort?: unknown;
+  collation?: unknown;
 }
 
 /** How a command names a statement's fields in its parse errors (update vs bulkWrite). */
@@ -58,6 +59,7 @@ export function parseUpdateStatement(raw: unknown, index: number, names: UpdateF
     ...(raw.arrayFilters ? { arrayFilters: raw.arrayFilters as Document[] } : {}),
     ...(raw.hint !== undefined ? { hint: raw.hint } : {}),
     ...(raw.sort !== undefined ? { sort: raw.sort } : {}),
+    ...(raw.collation !== undefined ? { collation: raw.collation } : {}),
   };
 }
 
@@ -79,7 +81,7 @@ export function executeUpdate(storage: Storage, dbName: string, coll: string, st
   checkHint(existing, statement.hint);
   updateKind(statement.u);
   const query = compileFilter(statement.q, { variables });
-  const selected = selectRecords(existing, statement.q, { variables, sort: statement.sort, limit: statement.multi ? undefined : 1 });
+  const selected = selectRecords(existing, statement.q, { variables, sort: statement.sort, limit: statement.multi ? undefined : 1, collation: statement.collation });
   if (selected.length === 0) {
     if (!statement.upsert) return { n: 0, nModified: 0 };
     const { collection } = storage.ensureCollection(dbName, coll);

@@ -1,0 +1,97 @@
+// One index's bookkeeping inside a collection: which records own which keys.
+// Keys are tracked for unique indexes (enforced on every write) and for indexes
+// collMod marked prepareUnique (new duplicates rejected, old ones tolerated until
+// the index is converted to unique).
+import type { Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
+import { isPlainDocument } from '../query/bson-types.js';
+import { compileFilter, type Predicate } from '../query/matcher.js';
+import { duplicateKeyError, extractKeys, keyString, sparseSkips } from './index-keys.js';
+
+/** An index as listIndexes reports it. */
+export interface IndexSpec extends Document {
+  v: number;
+  key: Document;
+  name: string;
+}
+
+/** mongod's CannotConvertIndexToUnique (collMod unique:true over existing duplicates). */
+const CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
+
+export class IndexState {
+  readonly spec: IndexSpec;
+  private readonly sparse: boolean;
+  private readonly partial: Predicate | undefined;
+  /** key string → owning record ids (tracked only while the index enforces uniqueness). */
+  private entries = new Map<string, Set<number>>();
+
+  constructor(spec: IndexSpec) {
+    this.spec = spec;
+    this.sparse = spec.sparse === true;
+    this.partial = isPlainDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression) : undefined;
+  }
+
+  get unique(): boolean {
+    return this.spec.unique === true || this.spec.name === '_id_' || this.spec.clustered === true;
+  }
+
+  /** Whether writes must not add a key some other record already holds. */
+  private get enforcing(): boolean {
+    return this.unique || this.spec.prepareUnique === true;
+  }
+
+  private rawKeys(doc: Document): unknown[][] {
+    if (this.sparse && sparseSkips(doc, this.spec.key)) return [];
+    if (this.partial && !this.partial(doc)) return [];
+    return extractKeys(doc, this.spec.key);
+  }
+
+  conflict(doc: Document, rid: number, ns: string): CommandError | undefined {
+    if (!this.enforcing) return undefined;
+    for (const key of this.rawKeys(doc)) {
+      const owners = this.entries.get(keyString(key));
+      if (owners && [...owners].some((owner) => owner !== rid)) return duplicateKeyError(ns, this.spec.name, this.spec.key, key);
+    }
+    return undefined;
+  }
+
+  add(doc: Document, rid: number): void {
+    if (!this.enforcing) return;
+    for (const key of this.rawKeys(doc)) {
+      const k = keyString(key);
+      const owners = this.entries.get(k);
+      if (owners) owners.add(rid);
+      else this.entries.set(k, new Set([rid]));
+    }
+  }
+
+  remove(doc: Document, rid: number): void {
+    if (!this.enforcing) return;
+    for (const key of this.rawKeys(doc)) {
+      const k = keyString(key);
+      const owners = this.entries.get(k);
+      owners?.delete(rid);
+      if (owners?.size === 0) this.entries.delete(k);
+    }
+  }
+
+  /** Rebuilds the key map (after collMod changes whether the index enforces uniqueness). */
+  rebuild(records: Iterable<[number, Document]>): void {
+    this.entries = new Map();
+    for (const [rid, doc] of records) this.add(doc, rid);
+  }
+
+  /**
+   * Throws CannotConvertIndexToUnique listing the _ids that share a key, as
+   * collMod { index: { unique: true } } does when duplicates exist.
+   */
+  checkConvertibleToUnique(records: ReadonlyMap<number, Document>): void {
+    const violations: Document[] = [];
+    for (const owners of this.entries.values()) {
+      if (owners.size > 1) violations.push({ ids: [...owners].map((rid) => records.get(rid)?._id) });
+    }
+    if (violations.length > 0) {
+      throw new CommandError(CANNOT_CONVERT_INDEX_TO_UNIQUE, 'Cannot convert the index to unique. Please resolve conflicting documents before running collMod again.', { violations });
+    }
+  }
+}
