@@ -181,7 +181,8 @@ export class Collection<TSchema extends Document = Document> {
   // ---- indexes -------------------------------------------------------------------
 
   async createIndex(key: Document, options: Document & commands.CreateIndexesOptions = {}): Promise<string> {
-    const { commitQuorum, comment, maxTimeMS, session, ...indexOptions } = options;
+    // rawData is an operation option (index-management spec), never part of the index; mongrove does not send it (8.2+ only, internal use).
+    const { commitQuorum, comment, maxTimeMS, session, rawData: _rawData, ...indexOptions } = options;
     const [name] = await this.createIndexes([{ ...indexOptions, key: requireDocument(key, 'index key') }], { commitQuorum, comment, maxTimeMS, session });
     return name;
   }

@@ -3,7 +3,8 @@ import type { Document } from '../bson.js';
 import { MongoInvalidArgumentError } from '../errors.js';
 import { Collection, dropCollection, type CollectionOptions } from './collection.js';
 import { toReadPreference, type ReadPreferenceLike } from './concerns.js';
-import { AggregationCursor, ListCollectionsCursor } from './cursors/command-cursor.js';
+import type { CursorType } from './operations/find.js';
+import { AggregationCursor, CommandCursor, ListCollectionsCursor } from './cursors/command-cursor.js';
 import type { Executor } from './executor.js';
 import { forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import { AggregateOperation, type AggregateOptions } from './operations/aggregate.js';
@@ -14,6 +15,18 @@ export type DbOptions = ConcernOptions;
 export interface RunCommandOptions {
   readPreference?: ReadPreferenceLike | string;
   session?: unknown;
+}
+
+/** runCursorCommand: how the cursor asks for more (the opening command is sent as given). */
+export interface RunCursorCommandOptions extends RunCommandOptions {
+  /** getMore batchSize. */
+  batchSize?: number;
+  /** getMore maxTimeMS. */
+  maxTimeMS?: number;
+  /** getMore comment. */
+  comment?: unknown;
+  /** 'tailable' / 'tailableAwait': an empty batch does not end the cursor. */
+  cursorType?: CursorType;
 }
 
 /** Database names the server rejects (enumerate/CRUD naming rules). */
@@ -50,6 +63,23 @@ export class Db {
   async command(command: Document, options?: RunCommandOptions): Promise<Document> {
     const readPreference = toReadPreference(options?.readPreference);
     return this.executor.execute(commands.runCommand(this.databaseName, command, { readPreference, session: options?.session }));
+  }
+
+  /**
+   * Runs a command that opens a cursor (run-command spec) and iterates it with getMore;
+   * like command(), nothing is added to the command but $readPreference when given.
+   */
+  runCursorCommand<T extends Document = Document>(command: Document, options?: RunCursorCommandOptions): CommandCursor<T> {
+    const readPreference = toReadPreference(options?.readPreference);
+    const operation = commands.runCursorCommand(this.databaseName, command, { readPreference, session: options?.session });
+    const cursorType = options?.cursorType;
+    return new CommandCursor<T>(this.executor, () => operation, {
+      batchSize: options?.batchSize,
+      maxAwaitTimeMS: options?.maxTimeMS,
+      comment: options?.comment,
+      tailable: cursorType === 'tailable' || cursorType === 'tailableAwait',
+      session: options?.session,
+    });
   }
 
   async createCollection<TSchema extends Document = Document>(name: string, options?: Document & ConcernOptions & { session?: unknown }): Promise<Collection<TSchema>> {

@@ -1,7 +1,7 @@
 // The CRUD layer's public surface (re-exported by src/index.ts).
 export { Client, defaultTargetFactory, type ClientOptions, type TargetFactory } from './client.js';
 export { TypedEventEmitter, type ClientEventMap } from './client-events.js';
-export { Db, type DbOptions, type RunCommandOptions } from './db.js';
+export { Db, type DbOptions, type RunCommandOptions, type RunCursorCommandOptions } from './db.js';
 export { Collection, type CollectionOptions, type CountDocumentsOptions } from './collection.js';
 export { AbstractCursor, type CursorOptions } from './cursors/abstract-cursor.js';
 export { FindCursor, type ExplainVerbosity } from './cursors/find-cursor.js';

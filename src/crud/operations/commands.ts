@@ -3,7 +3,7 @@
 import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import { readCursorResponse, type CursorResponse } from './cursor-response.js';
-import { ADMIN_READ, CURSOR_COMMAND, DDL, READ, RUN_COMMAND, setIfDefined, type OperationInheritance } from './operation.js';
+import { ADMIN_READ, CURSOR_COMMAND, DDL, READ, RUN_COMMAND, RUN_CURSOR_COMMAND, setIfDefined, type OperationInheritance } from './operation.js';
 import { SimpleCommandOperation } from './simple-command.js';
 
 const firstBatch = (reply: Document): CursorResponse => readCursorResponse(reply, 'firstBatch');
@@ -164,4 +164,12 @@ export function runCommand(db: string, command: Document, inherited: OperationIn
     throw new MongoInvalidArgumentError('runCommand needs a non-empty command document');
   }
   return new SimpleCommandOperation(db, RUN_COMMAND, command, (reply) => reply, { readPreference: inherited.readPreference, session: inherited.session });
+}
+
+/** runCursorCommand (run-command spec): the user's cursor-opening command as given; its reply must be a cursor. */
+export function runCursorCommand(db: string, command: Document, inherited: OperationInheritance): SimpleCommandOperation<CursorResponse> {
+  if (typeof command !== 'object' || command === null || Array.isArray(command) || Object.keys(command).length === 0) {
+    throw new MongoInvalidArgumentError('runCursorCommand needs a non-empty command document');
+  }
+  return new SimpleCommandOperation(db, RUN_CURSOR_COMMAND, command, firstBatch, { readPreference: inherited.readPreference, session: inherited.session });
 }

@@ -62,6 +62,8 @@ export const DDL = caps({ kind: 'command', usesWriteConcern: true });
 export const ADMIN_READ = caps({ kind: 'command', retryable: true, readPreferenceAllowed: true });
 /** runCommand: nothing injected but $readPreference when given. */
 export const RUN_COMMAND = caps({ kind: 'command', readPreferenceAllowed: true });
+/** runCursorCommand: runCommand's rules for a command that opens a cursor. */
+export const RUN_CURSOR_COMMAND = caps({ kind: 'command', createsCursor: true, readPreferenceAllowed: true });
 /** getMore on the cursor's server. */
 export const GET_MORE = caps({ kind: 'read', mustUseSameServer: true });
 /** killCursors on the cursor's server. */

@@ -15,8 +15,7 @@ export function toReadPreference(value: unknown): Document | undefined {
 }
 
 /** mongrove has no sessions yet: an operation given one cannot be run as the test means it. */
-function rejectSession(operation: string, value: unknown): never {
-  void value;
+function rejectSession(operation: string): never {
   throw new UnsupportedOperationError('session (mongrove has no sessions yet)', operation);
 }
 
@@ -25,7 +24,7 @@ export function optionsOf(operation: string, args: OperationArgs, positional: re
   const out: Document = {};
   for (const [key, value] of Object.entries(args)) {
     if (positional.includes(key)) continue;
-    if (key === 'session') rejectSession(operation, value);
+    if (key === 'session') rejectSession(operation);
     else if (key === 'readPreference') out.readPreference = toReadPreference(value);
     else if (key === 'returnDocument') {
       const v = String(value).toLowerCase();

@@ -2,7 +2,7 @@
 // the plain spec names (adapter name ""), the official driver's are "<suite>@official".
 import type { Document } from '../../../src/bson.js';
 import { Client, type ClientBulkWriteModel, type ClientOptions, type Db } from '../../../src/index.js';
-import type { LogRecord, MongoLoggerClientOptions } from '../../../src/monitoring/logger/index.js';
+import type { LogRecord } from '../../../src/monitoring/logger/index.js';
 import {
   UnsupportedOperationError,
   type BucketHandle,
@@ -14,8 +14,10 @@ import {
 } from '../adapter.js';
 import { MongroveCollection } from './mongrove-collection.js';
 import { clientBulkWriteResultDoc, handleOptions, optionsOf, required } from './mongrove-convert.js';
+import { MongroveCursor, openCursor } from './mongrove-cursor.js';
 import { describeMongroveError } from './mongrove-errors.js';
 import { wireEvents } from './mongrove-events.js';
+import { fastRecheckTargetFactory } from './mongrove-target.js';
 import { UnsupportedBucket, UnsupportedSession } from './mongrove-unsupported.js';
 
 class MongroveClient implements ClientHandle {
@@ -77,6 +79,13 @@ class MongroveDatabase implements DatabaseHandle {
     switch (name) {
       case 'runCommand':
         return db.command(required(args, 'command', name), opts(['command', 'commandName']));
+      case 'runCursorCommand':
+        return db.runCursorCommand(required(args, 'command', name), opts(['command', 'commandName'])).toArray();
+      case 'createCommandCursor': {
+        const cursor = db.runCursorCommand(required(args, 'command', name), opts(['command', 'commandName']));
+        await openCursor(cursor);
+        return new MongroveCursor('commandCursor', cursor);
+      }
       case 'listCollections':
       case 'listCollectionObjects':
         return db.listCollections((args.filter ?? {}) as Document, opts(['filter'])).toArray();
@@ -93,28 +102,25 @@ class MongroveDatabase implements DatabaseHandle {
       case 'dropDatabase':
         return db.dropDatabase(opts());
       default:
-        // runCursorCommand / createCommandCursor (no Db.runCursorCommand yet), createChangeStream.
+        // createChangeStream: no change streams yet.
         throw new UnsupportedOperationError('database', name);
     }
   }
 }
 
-function clientOptions(spec: ClientSpec): ClientOptions & MongoLoggerClientOptions {
-  const options: ClientOptions & MongoLoggerClientOptions = {};
+function clientOptions(spec: ClientSpec): ClientOptions {
+  const options: ClientOptions = {};
   if (spec.serverApi) options.serverApi = spec.serverApi as ClientOptions['serverApi'];
-  // minHeartbeatFrequencyMS: ClientOptions has no such option (the Topology's default applies).
+  if (spec.minHeartbeatFrequencyMS !== undefined) options.targetFactory = fastRecheckTargetFactory(spec.minHeartbeatFrequencyMS);
   const onLog = spec.onLog;
-  if (spec.observeLogMessages && onLog) {
-    // Passed through for the logger wiring; the client ignores (with a warning) options it does not know yet.
-    return {
-      ...options,
-      mongodbLogComponentSeverities: spec.observeLogMessages as MongoLoggerClientOptions['mongodbLogComponentSeverities'],
-      mongodbLogPath: {
-        write: (record: LogRecord) => onLog({ level: record.severity, component: record.component, data: { ...record.message } }),
-      },
-    };
-  }
-  return options;
+  if (!spec.observeLogMessages || !onLog) return options;
+  return {
+    ...options,
+    mongodbLogComponentSeverities: spec.observeLogMessages as ClientOptions['mongodbLogComponentSeverities'],
+    mongodbLogPath: {
+      write: (record: LogRecord) => onLog({ level: record.severity, component: record.component, data: { ...record.message } }),
+    },
+  };
 }
 
 export const mongroveAdapter: DriverAdapter = {
