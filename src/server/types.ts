@@ -3,6 +3,7 @@
 // handlers (src/server/commands/). Handlers see one command document: the
 // dispatcher has already merged OP_MSG kind-1 sequences into the body as arrays.
 import type { Document } from '../bson.js';
+import type { CursorDocument } from './storage/raw-document.js';
 import type { Storage } from './storage/storage.js';
 
 /** What the server knows of one client connection. */
@@ -19,8 +20,10 @@ export interface ConnectionInfo {
 export interface CursorOptions {
   /** "db.collection" (or "db.$cmd.listCollections" etc.). */
   ns: string;
-  /** The first batch's size (default 101 for find, unlimited for aggregate unless given). */
+  /** The first batch's size (default: `defaultBatchSize`, else up to 16 MiB). */
   batchSize?: number;
+  /** The first batch's size when the command gives none (101 for find and aggregate, as mongod). */
+  defaultBatchSize?: number;
   /** Close the cursor after the first batch. */
   singleBatch?: boolean;
   /** The connection that opened it (for killAllSessions / connection-close bookkeeping). */
@@ -50,8 +53,10 @@ export interface CursorStore {
   /**
    * Registers `documents` (already filtered, sorted and projected) and returns the
    * reply's `cursor` sub-document: `{ firstBatch, id, ns }` (id 0 when exhausted).
+   * Documents may be RawDocument (a stored document's bytes, spliced into the
+   * reply as is): `materialize` from storage/raw-document.ts turns one into an object.
    */
-  open(documents: Document[], options: CursorOptions): Document;
+  open(documents: CursorDocument[], options: CursorOptions): Document;
 }
 
 /** The logical sessions the server has seen, as $listLocalSessions documents. */

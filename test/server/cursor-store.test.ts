@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Long } from '../../src/bson.js';
 import { MemoryCursorStore } from '../../src/server/cursors/cursor-store.js';
+import { materialize } from '../../src/server/storage/raw-document.js';
 
 const docs = (n: number) => Array.from({ length: n }, (_, i) => ({ i }));
 
@@ -21,9 +22,9 @@ describe('MemoryCursorStore', () => {
     expect(id.greaterThan(Long.ZERO)).toBe(true);
     const cursor = store.find(id);
     if (cursor === undefined) throw new Error('cursor missing');
-    expect(store.nextBatch(cursor, 3).batch.map((d) => d.i)).toEqual([3, 4, 5]);
+    expect(store.nextBatch(cursor, 3).batch.map((d) => materialize(d).i)).toEqual([3, 4, 5]);
     const last = store.nextBatch(cursor, 3);
-    expect(last.batch.map((d) => d.i)).toEqual([6]);
+    expect(last.batch.map((d) => materialize(d).i)).toEqual([6]);
     expect(last.id).toEqual(Long.ZERO);
     expect(store.find(id)).toBeUndefined();
     store.clear();

@@ -5,6 +5,7 @@ import { ErrorCodes } from '../error-codes.js';
 import { failGetMoreAfterCheckout } from '../failpoints/fail-command.js';
 import { numberValue } from '../failpoints/failpoint.js';
 import type { FailPointRegistry } from '../failpoints/failpoint-registry.js';
+import type { CursorDocument } from '../storage/raw-document.js';
 import type { CommandHandler } from '../types.js';
 import { cursorIdKey } from './cursor-id.js';
 import type { MemoryCursorStore, OpenCursor } from './cursor-store.js';
@@ -84,7 +85,7 @@ async function awaitData(
   cursor: OpenCursor,
   batchSize: number | undefined,
   waitMS: number,
-): Promise<{ batch: Document[]; id: Long }> {
+): Promise<{ batch: CursorDocument[]; id: Long }> {
   const deadline = Date.now() + waitMS;
   for (;;) {
     const remaining = deadline - Date.now();

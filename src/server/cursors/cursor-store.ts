@@ -4,6 +4,7 @@
 // A tailable cursor stays open at the end of its data and, when it runs dry,
 // re-queries for records newer than the last one it returned.
 import { Long, type Document } from '../../bson.js';
+import { materialize, type CursorDocument } from '../storage/raw-document.js';
 import type { CursorOptions, CursorStore, TailableSource } from '../types.js';
 import { takeBatch } from './batch.js';
 import { cursorIdKey, newCursorId } from './cursor-id.js';
@@ -19,7 +20,7 @@ export interface OpenCursor {
   readonly lsid: Document | undefined;
   readonly comment: unknown;
   /** The documents not yet returned start at `position` (a tailable cursor refills this). */
-  documents: Document[];
+  documents: CursorDocument[];
   position: number;
   lastUsed: number;
   /** Set for tailable cursors. */
@@ -40,10 +41,10 @@ export class MemoryCursorStore implements CursorStore {
     this.idleTimeoutMS = options.idleTimeoutMS ?? DEFAULT_CURSOR_TIMEOUT_MS;
   }
 
-  open(documents: Document[], options: CursorOptions): Document {
+  open(documents: CursorDocument[], options: CursorOptions): Document {
     if (options.tailable !== undefined) return this.openTailable(options.tailable, options);
     // batchSize 0 on the opening command means "create the cursor, return nothing yet".
-    const firstBatch = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize);
+    const firstBatch = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize ?? options.defaultBatchSize);
     if (options.singleBatch === true || firstBatch.length >= documents.length) {
       return { firstBatch, id: Long.ZERO, ns: options.ns };
     }
@@ -54,14 +55,14 @@ export class MemoryCursorStore implements CursorStore {
   private openTailable(source: TailableSource, options: CursorOptions): Document {
     const tail = new TailPosition(source);
     const documents = tail.fresh();
-    const taken = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize);
+    const taken = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize ?? options.defaultBatchSize);
     const firstBatch = tail.deliver(taken);
     if (options.singleBatch === true) return { firstBatch, id: Long.ZERO, ns: options.ns };
     const id = this.register(documents, taken.length, options, tail);
     return { firstBatch, id, ns: options.ns };
   }
 
-  private register(documents: Document[], position: number, options: CursorOptions, tail: TailPosition | undefined): Long {
+  private register(documents: CursorDocument[], position: number, options: CursorOptions, tail: TailPosition | undefined): Long {
     const id = newCursorId((key) => this.cursors.has(key));
     this.cursors.set(id.toBigInt().toString(), {
       id,
@@ -88,7 +89,7 @@ export class MemoryCursorStore implements CursorStore {
    * Takes the next batch; closes the cursor when it is exhausted (a tailable one
    * stays open and may return an empty batch). Returns the id to report (0 when closed).
    */
-  nextBatch(cursor: OpenCursor, batchSize: number | undefined): { batch: Document[]; id: Long } {
+  nextBatch(cursor: OpenCursor, batchSize: number | undefined): { batch: CursorDocument[]; id: Long } {
     cursor.lastUsed = Date.now();
     if (cursor.tail !== undefined) return this.nextTailBatch(cursor, cursor.tail, batchSize);
     const batch = takeBatch(cursor.documents, cursor.position, batchSize);
@@ -100,12 +101,12 @@ export class MemoryCursorStore implements CursorStore {
     return { batch, id: cursor.id };
   }
 
-  private nextTailBatch(cursor: OpenCursor, tail: TailPosition, batchSize: number | undefined): { batch: Document[]; id: Long } {
+  private nextTailBatch(cursor: OpenCursor, tail: TailPosition, batchSize: number | undefined): { batch: CursorDocument[]; id: Long } {
     if (cursor.position >= cursor.documents.length) {
       cursor.documents = tail.fresh();
       cursor.position = 0;
     }
-    const taken = takeBatch(cursor.documents, cursor.position, batchSize);
+    const taken = takeBatch(cursor.documents, cursor.position, batchSize).map(materialize);
     cursor.position += taken.length;
     return { batch: tail.deliver(taken), id: cursor.id };
   }

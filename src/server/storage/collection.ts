@@ -1,6 +1,6 @@
 // One collection: documents in natural (insertion) order, and its indexes.
 // Unique indexes (always _id_) are enforced on every write.
-import { ObjectId, UUID } from '../../bson.js';
+import { ObjectId, serialize, UUID } from '../../bson.js';
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
@@ -8,7 +8,9 @@ import { bsonTypeOf, isPlainDocument } from '../query/bson-types.js';
 import { valuesEqual } from '../query/compare.js';
 import { IndexState, type IndexSpec } from './index-state.js';
 import { enforceValidator } from './validation.js';
-import { copyDocument, MAX_BSON_OBJECT_SIZE, toCanonical } from './values.js';
+import { firstElementDocument, withIdElementFirst } from './bson-elements.js';
+import { RawDocument } from './raw-document.js';
+import { copyDocument, decode, MAX_BSON_OBJECT_SIZE } from './values.js';
 
 export type { IndexSpec } from './index-state.js';
 
@@ -38,11 +40,39 @@ function validateId(id: unknown): void {
   }
 }
 
-/** Returns the document with _id first (generated when missing). */
-function withIdFirst(doc: Document): Document {
-  if (Object.keys(doc)[0] === '_id' && doc._id !== undefined) return doc;
-  const { _id, ...rest } = doc;
-  return { _id: _id === undefined ? new ObjectId() : _id, ...rest };
+/**
+ * One stored document: its BSON bytes (what replies return) and its canonical
+ * object form (what queries read), decoded from the bytes on first use.
+ */
+class StoredRecord {
+  private object: Document | undefined;
+
+  constructor(readonly bytes: Uint8Array, object?: Document) {
+    this.object = object;
+  }
+
+  get doc(): Document {
+    this.object ??= decode(this.bytes);
+    return this.object;
+  }
+
+  get decoded(): boolean {
+    return this.object !== undefined;
+  }
+}
+
+/**
+ * The BSON bytes to store for `doc`, _id first (generated when missing), as
+ * serialize(withIdFirst(doc)) would give them without rebuilding the object.
+ */
+function storedBytes(doc: Document): Uint8Array {
+  const bytes = serialize(doc);
+  return doc._id === undefined ? withIdElementFirst(bytes, new ObjectId()) : withIdElementFirst(bytes);
+}
+
+/** The canonical _id of stored bytes (their first element). */
+function storedId(bytes: Uint8Array): unknown {
+  return decode(firstElementDocument(bytes))._id;
 }
 
 /** The _id index (named and flagged as the clustered index when the collection is clustered). */
@@ -57,8 +87,7 @@ export class CollectionStore {
   name: string;
   dbName: string;
   readonly options: CollectionOptions;
-  private readonly records = new Map<number, Document>();
-  private readonly sizes = new Map<number, number>();
+  private readonly records = new Map<number, StoredRecord>();
   private readonly indexStates: IndexState[] = [];
   private nextRecordId = 1;
   private totalSize = 0;
@@ -80,7 +109,7 @@ export class CollectionStore {
    */
   static snapshot(dbName: string, name: string, documents: Document[]): CollectionStore {
     const store = new CollectionStore(dbName, name, { viewOn: '' });
-    for (const doc of documents) store.records.set(store.nextRecordId++, doc);
+    for (const doc of documents) store.records.set(store.nextRecordId++, new StoredRecord(serialize(doc), doc));
     return store;
   }
 
@@ -98,58 +127,101 @@ export class CollectionStore {
 
   /** Stored documents with their record ids, in natural order. Internal: callers must not mutate or leak them. */
   entries(): Array<[number, Document]> {
-    return [...this.records.entries()];
+    const out: Array<[number, Document]> = [];
+    for (const [rid, record] of this.records) out.push([rid, record.doc]);
+    return out;
+  }
+
+  /** Stored documents of the given record ids (ascending: natural order). Internal, like entries(). */
+  entriesOf(recordIds: Iterable<number>): Array<[number, Document]> {
+    const out: Array<[number, Document]> = [];
+    for (const rid of [...recordIds].sort((a, b) => a - b)) {
+      const record = this.records.get(rid);
+      if (record) out.push([rid, record.doc]);
+    }
+    return out;
+  }
+
+  /**
+   * Record ids whose `field` equals one of `keys` (valueKey strings) through a
+   * single-field index, or undefined when no index answers equality on `field`.
+   * A superset is fine: callers re-check their filter.
+   */
+  lookup(field: string, keys: readonly string[]): Set<number> | undefined {
+    const index = this.indexStates.find((s) => s.lookupField === field);
+    if (!index) return undefined;
+    const out = new Set<number>();
+    for (const key of keys) for (const rid of index.lookup(key) ?? []) out.add(rid);
+    return out;
   }
 
   /** A copy of every document, in natural order. */
   documents(): Document[] {
-    return [...this.records.values()].map(copyDocument);
+    return [...this.records.values()].map((record) => decode(record.bytes));
   }
 
   get(recordId: number): Document | undefined {
-    return this.records.get(recordId);
+    return this.records.get(recordId)?.doc;
+  }
+
+  /** The stored bytes of a record, shareable because stored bytes are never written to. */
+  raw(recordId: number): RawDocument | undefined {
+    const record = this.records.get(recordId);
+    return record ? new RawDocument(record.bytes) : undefined;
   }
 
   /** Validates and stores a copy of `doc`; returns the stored _id. */
   insert(doc: Document, options: WriteOptions = {}): unknown {
-    const { doc: stored, size } = this.prepare(withIdFirst(doc), 'insert');
-    enforceValidator(this.options, stored, undefined, options.bypassDocumentValidation === true);
+    if (doc._id !== undefined) validateId(doc._id);
+    const record = this.prepare(storedBytes(doc), 'insert');
+    const needsObject = !this.onlyIdIndexed || this.options.validator !== undefined;
+    const keyed = needsObject ? record.doc : { _id: storedId(record.bytes) };
+    enforceValidator(this.options, keyed, undefined, options.bypassDocumentValidation === true);
     const rid = this.nextRecordId++;
-    this.checkUnique(stored, rid);
-    this.records.set(rid, stored);
-    this.sizes.set(rid, size);
-    this.totalSize += size;
-    for (const index of this.indexStates) index.add(stored, rid);
+    this.checkUnique(keyed, rid);
+    this.records.set(rid, record);
+    this.totalSize += record.bytes.length;
+    for (const index of this.indexStates) index.add(keyed, rid);
     this.enforceCap();
-    return copyDocument({ _id: stored._id })._id;
+    return needsObject ? copyDocument({ _id: keyed._id })._id : keyed._id;
   }
 
   /** Replaces a stored document in place (natural order kept). */
   replace(recordId: number, doc: Document, options: WriteOptions = {}): void {
     const old = this.records.get(recordId);
     if (!old) throw new CommandError(ErrorCodes.InternalError, `record ${recordId} vanished`);
-    const { doc: stored, size } = this.prepare(withIdFirst(doc), 'update');
-    enforceValidator(this.options, stored, old, options.bypassDocumentValidation === true);
+    if (doc._id !== undefined) validateId(doc._id);
+    const record = this.prepare(storedBytes(doc), 'update');
+    const stored = record.doc;
+    enforceValidator(this.options, stored, old.doc, options.bypassDocumentValidation === true);
     this.checkUnique(stored, recordId);
-    for (const index of this.indexStates) index.remove(old, recordId);
-    this.records.set(recordId, stored);
-    this.totalSize += size - (this.sizes.get(recordId) ?? 0);
-    this.sizes.set(recordId, size);
+    for (const index of this.indexStates) index.remove(old.doc, recordId);
+    this.records.set(recordId, record);
+    this.totalSize += record.bytes.length - old.bytes.length;
     for (const index of this.indexStates) index.add(stored, recordId);
+  }
+
+  /** Only the _id index: index upkeep reads nothing but _id, so the object form can wait until a query needs it. */
+  private get onlyIdIndexed(): boolean {
+    return this.hasIdIndex && this.indexStates.length === 1;
   }
 
   delete(recordId: number): boolean {
     const old = this.records.get(recordId);
     if (!old) return false;
-    for (const index of this.indexStates) index.remove(old, recordId);
+    const keyed = old.decoded || !this.onlyIdIndexed ? old.doc : { _id: storedId(old.bytes) };
+    for (const index of this.indexStates) index.remove(keyed, recordId);
     this.records.delete(recordId);
-    this.totalSize -= this.sizes.get(recordId) ?? 0;
-    this.sizes.delete(recordId);
+    this.totalSize -= old.bytes.length;
     return true;
   }
 
   clear(): void {
     for (const rid of [...this.records.keys()]) this.delete(rid);
+  }
+
+  private docEntries(): Iterable<[number, Document]> {
+    return this.entries();
   }
 
   indexes(): IndexSpec[] {
@@ -163,7 +235,7 @@ export class CollectionStore {
   /** Adds an index; existing documents must satisfy a unique constraint. */
   addIndex(spec: IndexSpec): void {
     const state = new IndexState(copyDocument(spec) as IndexSpec);
-    for (const [rid, doc] of this.records) {
+    for (const [rid, doc] of this.docEntries()) {
       const conflict = state.conflict(doc, rid, this.ns);
       if (conflict) throw conflict;
       state.add(doc, rid);
@@ -193,8 +265,8 @@ export class CollectionStore {
     const reply: Document = {};
     if (changes.unique === true && !state.unique) {
       const probe = new IndexState({ ...state.spec, prepareUnique: true });
-      probe.rebuild(this.records);
-      probe.checkConvertibleToUnique(this.records);
+      probe.rebuild(this.docEntries());
+      probe.checkConvertibleToUnique((rid) => this.records.get(rid)?.doc._id);
       state.spec.unique = true;
       delete state.spec.prepareUnique;
       reply.unique_new = true;
@@ -205,22 +277,20 @@ export class CollectionStore {
       reply[`${option}_new`] = changes[option];
       state.spec[option] = copyDocument({ v: changes[option] }).v;
     }
-    state.rebuild(this.records);
+    state.rebuild(this.docEntries());
     return reply;
   }
 
-  private prepare(doc: Document, op: 'insert' | 'update'): { doc: Document; size: number } {
-    validateId(doc._id);
-    const result = toCanonical(doc);
-    if (result.size > MAX_BSON_OBJECT_SIZE) {
+  private prepare(bytes: Uint8Array, op: 'insert' | 'update'): StoredRecord {
+    if (bytes.length > MAX_BSON_OBJECT_SIZE) {
       throw new CommandError(
         ErrorCodes.BSONObjectTooLarge,
         op === 'insert'
-          ? `object to insert too large. size in bytes: ${result.size}, max size: ${MAX_BSON_OBJECT_SIZE}`
+          ? `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_OBJECT_SIZE}`
           : `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`,
       );
     }
-    return result;
+    return new StoredRecord(bytes);
   }
 
   private checkUnique(doc: Document, rid: number): void {

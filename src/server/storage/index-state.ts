@@ -4,7 +4,7 @@
 // the index is converted to unique).
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
-import { isPlainDocument } from '../query/bson-types.js';
+import { isPlainDocument, toNumber } from '../query/bson-types.js';
 import { compileFilter, type Predicate } from '../query/matcher.js';
 import { duplicateKeyError, extractKeys, keyString, sparseSkips } from './index-keys.js';
 
@@ -18,17 +18,29 @@ export interface IndexSpec extends Document {
 /** mongod's CannotConvertIndexToUnique (collMod unique:true over existing duplicates). */
 const CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
 
+const EMPTY: ReadonlySet<number> = new Set();
+
 export class IndexState {
   readonly spec: IndexSpec;
   private readonly sparse: boolean;
   private readonly partial: Predicate | undefined;
-  /** key string → owning record ids (tracked only while the index enforces uniqueness). */
+  /**
+   * key string → owning record ids: tracked while the index enforces uniqueness,
+   * and always for a single-field ascending/descending index (equality lookups).
+   */
   private entries = new Map<string, Set<number>>();
+  /** The field an equality lookup may use this index for (single-field, every document keyed). */
+  readonly lookupField: string | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.sparse = spec.sparse === true;
     this.partial = isPlainDocument(spec.partialFilterExpression) ? compileFilter(spec.partialFilterExpression) : undefined;
+    const fields = Object.keys(spec.key);
+    const direction = fields.length === 1 ? toNumber(spec.key[fields[0] ?? '']) : NaN;
+    const field = fields[0];
+    const plainPath = field !== undefined && field.split('.').every((part) => part !== '' && !/^\d+$/.test(part));
+    this.lookupField = plainPath && !this.sparse && this.partial === undefined && (direction === 1 || direction === -1) ? field : undefined;
   }
 
   get unique(): boolean {
@@ -38,6 +50,19 @@ export class IndexState {
   /** Whether writes must not add a key some other record already holds. */
   private get enforcing(): boolean {
     return this.unique || this.spec.prepareUnique === true;
+  }
+
+  private get tracking(): boolean {
+    return this.lookupField !== undefined || this.enforcing;
+  }
+
+  /**
+   * Record ids whose key equals the value with this valueKey (undefined when the
+   * index cannot answer equality lookups). Callers re-check their full filter.
+   */
+  lookup(key: string): ReadonlySet<number> | undefined {
+    if (this.lookupField === undefined) return undefined;
+    return this.entries.get(key) ?? EMPTY;
   }
 
   private rawKeys(doc: Document): unknown[][] {
@@ -56,7 +81,7 @@ export class IndexState {
   }
 
   add(doc: Document, rid: number): void {
-    if (!this.enforcing) return;
+    if (!this.tracking) return;
     for (const key of this.rawKeys(doc)) {
       const k = keyString(key);
       const owners = this.entries.get(k);
@@ -66,7 +91,7 @@ export class IndexState {
   }
 
   remove(doc: Document, rid: number): void {
-    if (!this.enforcing) return;
+    if (!this.tracking) return;
     for (const key of this.rawKeys(doc)) {
       const k = keyString(key);
       const owners = this.entries.get(k);
@@ -85,10 +110,10 @@ export class IndexState {
    * Throws CannotConvertIndexToUnique listing the _ids that share a key, as
    * collMod { index: { unique: true } } does when duplicates exist.
    */
-  checkConvertibleToUnique(records: ReadonlyMap<number, Document>): void {
+  checkConvertibleToUnique(idOf: (rid: number) => unknown): void {
     const violations: Document[] = [];
     for (const owners of this.entries.values()) {
-      if (owners.size > 1) violations.push({ ids: [...owners].map((rid) => records.get(rid)?._id) });
+      if (owners.size > 1) violations.push({ ids: [...owners].map(idOf) });
     }
     if (violations.length > 0) {
       throw new CommandError(CANNOT_CONVERT_INDEX_TO_UNIQUE, 'Cannot convert the index to unique. Please resolve conflicting documents before running collMod again.', { violations });

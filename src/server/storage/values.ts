@@ -25,7 +25,8 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-function decode(bytes: Uint8Array): Document {
+/** The canonical object form of a serialized document (a fresh object graph). */
+export function decode(bytes: Uint8Array): Document {
   return normalize(deserialize(bytes, { promoteValues: false, bsonRegExp: true })) as Document;
 }
 

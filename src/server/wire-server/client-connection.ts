@@ -31,6 +31,7 @@ import { awaitableHelloWait } from './awaitable-hello.js';
 import { COMMAND_DESERIALIZE_OPTIONS } from './canonical.js';
 import { UNCOMPRESSIBLE_COMMANDS } from './compression.js';
 import { commandFromOpMsg, commandNameOf } from './op-msg.js';
+import { encodeOpMsgWithRaw, hasRawDocuments, materializeReply } from './raw-reply.js';
 import { classifyOpQuery, REPLY_AWAIT_CAPABLE, REPLY_QUERY_FAILURE } from './op-query.js';
 
 const COMPRESSOR_BY_ID = new Map<number, CompressorName>(
@@ -159,7 +160,7 @@ export class ClientConnection {
     } else {
       const outcome = await this.deps.dispatcher.dispatch({ ...request, connection: this.state.info, signal: this.abort.signal });
       if (!this.accept(outcome)) return;
-      document = outcome.reply;
+      document = materializeReply(outcome.reply);
       compressor = undefined;
     }
     const reply: EncodableMessage = {
@@ -185,8 +186,19 @@ export class ClientConnection {
 
   private async replyOpMsg(body: Document, responseTo: number, moreToCome: boolean, compressor: CompressorName | undefined): Promise<number> {
     const requestId = nextRequestId();
+    if (hasRawDocuments(body)) {
+      if (compressor === undefined) {
+        this.write(encodeOpMsgWithRaw(body, requestId, responseTo, moreToCome));
+        return requestId;
+      }
+      body = materializeReply(body);
+    }
     await this.send({ opCode: OP_MSG, requestId, responseTo, moreToCome, body }, compressor);
     return requestId;
+  }
+
+  private write(bytes: Buffer): void {
+    if (!this.closed && this.socket.writable) this.socket.write(bytes);
   }
 
   private async send(message: EncodableMessage, compressor: CompressorName | undefined): Promise<void> {
@@ -199,7 +211,7 @@ export class ClientConnection {
       const failure = errorReply(new CommandError(ErrorCodes.BSONObjectTooLarge, `the reply could not be encoded: ${reason}`));
       bytes = await encodeMessageAsync(replaceBody(message, failure), { compressor });
     }
-    if (!this.closed && this.socket.writable) this.socket.write(bytes);
+    this.write(bytes);
   }
 }
 

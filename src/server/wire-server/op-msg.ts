@@ -4,7 +4,7 @@ import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import type { DecodedOpMsg } from '../../wire/index.js';
-import { canonicalDocument } from './canonical.js';
+import { canonicalDocument, canonicalValue } from './canonical.js';
 
 export interface OpMsgCommand {
   body: Document;
@@ -13,8 +13,18 @@ export interface OpMsgCommand {
 }
 
 /** The merged command, or a CommandError to reply with. */
+/**
+ * insert's documents go straight into storage, which serializes them: a numeric
+ * wrapper and its canonical form serialize to the same bytes, so the (costly,
+ * for a document with many fields) canonical pass over them is skipped.
+ */
+function storedAsIs(body: Document, field: string): boolean {
+  return field === 'documents' && Object.keys(body)[0] === 'insert';
+}
+
 export function commandFromOpMsg(message: DecodedOpMsg): OpMsgCommand {
-  const body = canonicalDocument(message.body());
+  const body = message.body();
+  for (const key of Object.keys(body)) if (!storedAsIs(body, key)) body[key] = canonicalValue(body[key]);
   for (const sequence of message.sequences) {
     if (Object.hasOwn(body, sequence.identifier)) {
       throw new CommandError(
@@ -22,7 +32,7 @@ export function commandFromOpMsg(message: DecodedOpMsg): OpMsgCommand {
         `Duplicate field '${sequence.identifier}': it appears both in the command body and as a document sequence`,
       );
     }
-    body[sequence.identifier] = sequence.documents.map(canonicalDocument);
+    body[sequence.identifier] = storedAsIs(body, sequence.identifier) ? sequence.documents : sequence.documents.map(canonicalDocument);
   }
   const dbName = body.$db;
   if (typeof dbName !== 'string' || dbName.length === 0) {

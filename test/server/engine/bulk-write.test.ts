@@ -4,6 +4,7 @@ import { MemoryCursorStore } from '../../../src/server/cursors/cursor-store.js';
 import { Storage } from '../../../src/server/storage/storage.js';
 import type { CommandContext } from '../../../src/server/types.js';
 import { fakeContext, findAll, run, runError } from './fake-context.js';
+import { materialize } from '../../../src/server/storage/raw-document.js';
 
 function admin(storage = new Storage()): { ctx: CommandContext; storage: Storage } {
   return { ctx: fakeContext('admin', storage), storage };
@@ -151,7 +152,7 @@ describe('bulkWrite command', () => {
     const open = cursors.find(cursor.id);
     expect(open?.ns).toBe('admin.$cmd.bulkWrite');
     if (open === undefined) throw new Error('cursor not open');
-    expect(cursors.nextBatch(open, undefined).batch.map((e) => e.idx)).toEqual([2, 3, 4]);
+    expect(cursors.nextBatch(open, undefined).batch.map((e) => materialize(e).idx)).toEqual([2, 3, 4]);
     cursors.clear();
   });
 

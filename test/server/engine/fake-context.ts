@@ -2,6 +2,7 @@
 import type { Document } from '../../../src/bson.js';
 import { CommandError } from '../../../src/server/command-error.js';
 import { dataCommandHandlers } from '../../../src/server/commands/data/index.js';
+import { materialize } from '../../../src/server/storage/raw-document.js';
 import { Storage } from '../../../src/server/storage/storage.js';
 import type { CommandContext } from '../../../src/server/types.js';
 
@@ -10,7 +11,7 @@ export function fakeContext(dbName = 'test', storage = new Storage()): CommandCo
     dbName,
     server: {
       storage,
-      cursors: { open: (documents: Document[], options) => ({ firstBatch: documents, id: 0n, ns: options.ns }) },
+      cursors: { open: (documents, options) => ({ firstBatch: documents.map(materialize), id: 0n, ns: options.ns }) },
     },
     connection: { id: 1, appName: undefined, clientMetadata: undefined, remoteAddress: '127.0.0.1' },
   };

@@ -5,6 +5,7 @@ import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { runPipeline } from '../../query/aggregate.js';
 import { readableCollection } from '../../query/views.js';
+import { DEFAULT_FIRST_BATCH_SIZE } from '../../cursors/batch.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandContext, CommandHandler } from '../../types.js';
 import { collStatsDocument } from '../admin/coll-stats.js';
@@ -65,6 +66,7 @@ export const aggregateHandler: CommandHandler = {
     const cursor = context.server.cursors.open(plan.documents, {
       ...cursorOptions(command, context, plan.ns),
       ...(batchSize !== undefined ? { batchSize } : {}),
+      defaultBatchSize: DEFAULT_FIRST_BATCH_SIZE,
     });
     return { cursor, ok: 1 };
   },

@@ -4,6 +4,8 @@ import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { valuesEqual } from '../../query/compare.js';
+import { collatorFor } from '../../query/collation.js';
+import { equalityKeys, lookupCandidates } from '../../query/index-lookup.js';
 import { compileFilter } from '../../query/matcher.js';
 import { evaluateLetVariables } from '../../query/mingo-bridge.js';
 import { sortDocuments } from '../../query/sort.js';
@@ -83,7 +85,7 @@ export function selectRecords(collection: CollectionStore | undefined, filter: D
   if (!collection) return [];
   const collation = options.collation ?? collection.options.collation;
   const test = compileFilter(filter, { variables: options.variables, collation });
-  let entries = collection.entries().filter(([, doc]) => test(doc));
+  let entries = candidateEntries(collection, filter, collation).filter(([, doc]) => test(doc));
   if (options.sort !== undefined && options.sort !== null) {
     const wrapped = entries.map(([rid, doc]) => ({ rid, doc }));
     const byDoc = new Map(wrapped.map((w) => [w.doc, w.rid]));
@@ -93,6 +95,21 @@ export function selectRecords(collection: CollectionStore | undefined, filter: D
   if (skip > 0) entries = entries.slice(skip);
   if (options.limit !== undefined && options.limit > 0) entries = entries.slice(0, options.limit);
   return entries;
+}
+
+/**
+ * The records an index narrows `filter` to (natural order), else every record.
+ * Index keys compare strings binarily, so a non-simple collation always scans.
+ */
+function candidateEntries(collection: CollectionStore, filter: Document | undefined, collation: unknown): Array<[number, Document]> {
+  if (collatorFor(collation) === undefined) {
+    for (const field of lookupCandidates(filter)) {
+      const keys = equalityKeys(filter, field);
+      const recordIds = keys === undefined ? undefined : collection.lookup(field, keys);
+      if (recordIds !== undefined) return collection.entriesOf(recordIds);
+    }
+  }
+  return collection.entries();
 }
 
 export function namespace(context: CommandContext, coll: string): string {

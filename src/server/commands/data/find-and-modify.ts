@@ -54,7 +54,7 @@ export const findAndModifyHandler: CommandHandler = {
       if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const { collection } = storage.ensureCollection(context.dbName, coll);
       const id = performUpsert(collection, { q: query ?? {}, u, arrayFilters }, variables);
-      const inserted = collection.entries().find(([, d]) => compileFilter({ _id: id })(d));
+      const [inserted] = selectRecords(collection, { _id: id }, { limit: 1, collation: { locale: 'simple' } });
       return {
         lastErrorObject: { n: 1, updatedExisting: false, upserted: id },
         value: returnNew ? shape(inserted?.[1]) : null,

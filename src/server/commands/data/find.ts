@@ -6,7 +6,9 @@ import { compileProjection } from '../../query/projection.js';
 import { compareValues } from '../../query/compare.js';
 import { readableCollection } from '../../query/views.js';
 import { extractKeys } from '../../storage/index-keys.js';
+import type { CursorDocument } from '../../storage/raw-document.js';
 import { copyDocument } from '../../storage/values.js';
+import { DEFAULT_FIRST_BATCH_SIZE } from '../../cursors/batch.js';
 import { tailableOptions } from '../../cursors/tailable.js';
 import type { CollectionStore } from '../../storage/storage.js';
 import type { CommandHandler } from '../../types.js';
@@ -17,7 +19,7 @@ import {
 export interface FindPlan {
   coll: string;
   filter: Document | undefined;
-  documents: Document[];
+  documents: CursorDocument[];
 }
 
 function withinMinMax(doc: Document, min: Document | undefined, max: Document | undefined): boolean {
@@ -83,6 +85,10 @@ export function runFind(command: Document, context: Parameters<CommandHandler['r
   if (rawLimit > 0) records = records.slice(0, rawLimit);
   const project = compileProjection(projection, { query: compileFilter(filter, { variables, collation }), variables });
   const keyPattern = truthy(command.returnKey) ? plannedIndexKey(collection, command.hint, sort, filter) : undefined;
+  if (collection && keyPattern === undefined && projection === undefined && !truthy(command.showRecordId)) {
+    // Whole stored documents: replies splice the stored bytes in, no copy made.
+    return { coll, filter, documents: records.map(([rid, doc]) => collection.raw(rid) ?? copyDocument(doc)) };
+  }
   // returnKey wins over showRecordId (mongod returns only the index key then).
   const documents = records.map(([rid, doc]) => {
     if (keyPattern !== undefined) return indexKeyOf(doc, keyPattern);
@@ -101,6 +107,7 @@ export const findHandler: CommandHandler = {
     const cursor = context.server.cursors.open(plan.documents, {
       ...cursorOptions(command, context, namespace(context, plan.coll)),
       ...(batchSize !== undefined ? { batchSize } : {}),
+      defaultBatchSize: DEFAULT_FIRST_BATCH_SIZE,
       singleBatch: truthy(command.singleBatch),
       ...tailableOptions(command, context, () => runFind({ ...command, showRecordId: true }, context).documents),
     });
