@@ -59,6 +59,7 @@ export const ErrorCodes = {
   InvalidBSON: 22,
   BSONObjectTooLarge: 10334,
   Location16755: 16755,
+  Location40323: 40323,
   Location40324: 40324,
   Location40352: 40352,
   Location15974: 15974,

@@ -4,6 +4,7 @@ import type { Document } from '../../../src/bson.js';
 import { applyUpdate } from '../../../src/server/query/update.js';
 import { compileFilter } from '../../../src/server/query/matcher.js';
 import { CommandError } from '../../../src/server/command-error.js';
+import { fakeContext, run } from './fake-context.js';
 
 function upd(doc: Document, update: Document, options: Parameters<typeof applyUpdate>[2] = {}): Document {
   return applyUpdate(doc, update, options).doc;
@@ -68,5 +69,18 @@ describe('update operators', () => {
     expect(upd({ _id: 1 }, { $setOnInsert: { a: 1 } })).toEqual({ _id: 1 });
     expect(upd({ _id: 1 }, { $setOnInsert: { a: 1 } }, { isInsert: true })).toEqual({ _id: 1, a: 1 });
     expect(applyUpdate({ _id: 1, a: 1 }, { $set: { a: 1 } }).modified).toBe(false);
+  });
+});
+
+describe('update pipelines are validated before matching', () => {
+  it('rejects an unknown stage even when no document matches', async () => {
+    const reply = await run(fakeContext(), { update: 'none', updates: [{ q: { x: 1 }, u: [{ $invalidOperator: true }] }] });
+    expect(reply.writeErrors).toMatchObject([{ index: 0, code: 40324 }]);
+    expect(reply.n).toBe(0);
+  });
+
+  it('rejects a stage that is not allowed in an update', async () => {
+    const reply = await run(fakeContext(), { update: 'none', updates: [{ q: {}, u: [{ $match: { a: 1 } }] }] });
+    expect(reply.writeErrors).toMatchObject([{ index: 0, code: 72 }]);
   });
 });

@@ -46,6 +46,7 @@ export function parseUpdateStatement(raw: unknown, index: number, names: UpdateF
   if (!isPlainDocument(raw.q)) throw wrongType(names.owner, names.q, raw.q, 'object');
   const u = raw.u;
   if (!isPlainDocument(u) && !Array.isArray(u)) throw wrongType(names.owner, names.u, u, 'object');
+  if (Array.isArray(u)) checkUpdatePipeline(u);
   const multi = truthy(raw.multi);
   if (multi && updateKind(u) === 'replacement' && Object.keys(u).length > 0) {
     throw new CommandError(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
@@ -61,6 +62,22 @@ export function parseUpdateStatement(raw: unknown, index: number, names: UpdateF
     ...(raw.sort !== undefined ? { sort: raw.sort } : {}),
     ...(raw.collation !== undefined ? { collation: raw.collation } : {}),
   };
+}
+
+/** The stages an update pipeline may hold; mongod rejects the pipeline up front, matched or not. */
+const UPDATE_PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
+const KNOWN_OTHER_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$unwind', '$lookup', '$count', '$facet', '$out', '$merge', '$sortByCount', '$sample', '$bucket', '$bucketAuto', '$geoNear', '$graphLookup', '$redact', '$documents', '$unionWith', '$densify', '$fill', '$setWindowFields']);
+
+function checkUpdatePipeline(pipeline: unknown[]): void {
+  for (const stage of pipeline) {
+    if (!isPlainDocument(stage) || Object.keys(stage).length !== 1) {
+      throw new CommandError(ErrorCodes.Location40323, 'A pipeline stage specification object must contain exactly one field.');
+    }
+    const name = Object.keys(stage)[0] ?? '';
+    if (UPDATE_PIPELINE_STAGES.has(name)) continue;
+    if (KNOWN_OTHER_STAGES.has(name)) throw new CommandError(ErrorCodes.InvalidOptions, `${name} is not allowed to be used within an update`);
+    throw new CommandError(ErrorCodes.Location40324, `Unrecognized pipeline stage name: '${name}'`);
+  }
 }
 
 /** Builds and inserts the upserted document; returns its _id. */
