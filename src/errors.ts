@@ -336,3 +336,31 @@ export class MongoClientBulkWriteError<TResult = unknown> extends MongoServerErr
     return 'MongoClientBulkWriteError';
   }
 }
+
+/** A GridFS upload or download stream could not do what was asked (bad range, aborted, file missing). */
+export class MongoGridFSStreamError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoGridFSStreamError';
+  }
+}
+
+/** GridFS: no files collection document matched the id / filename (and revision) given (gridfs spec "FileNotFound"). */
+export class MongoGridFSFileNotFoundError extends MongoGridFSStreamError {
+  override get name(): string {
+    return 'MongoGridFSFileNotFoundError';
+  }
+}
+
+/** GridFS download: a chunk is missing, out of order, of the wrong size or not binary data. */
+export class MongoGridFSChunkError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoGridFSChunkError';
+  }
+}
+
+/** An operation used a ClientSession that had already ended (driver-sessions spec). */
+export class MongoExpiredSessionError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoExpiredSessionError';
+  }
+}
