@@ -3,7 +3,9 @@
 import { TimeoutContext } from '../connection/timeout-context.js';
 import { parseConnectionString } from '../connection/uri/parse.js';
 import type { ClientOptionsInput, ParsedConnectionString } from '../connection/uri/types.js';
+import { MongoClientClosedError } from '../errors.js';
 import { MongoLogger, type MongoLoggerClientOptions } from '../monitoring/logger/index.js';
+import { ClientSessions, type ClientSession, type SessionOptions } from '../sessions/index.js';
 import { runClientBulkWrite, type ClientBulkWriteOptions } from './bulk/client-bulk-writer.js';
 import type { ClientBulkWriteModel } from './bulk/client-bulk-models.js';
 import type { ClientBulkWriteResult } from './bulk/client-bulk-result.js';
@@ -14,6 +16,8 @@ import { Db, type DbOptions } from './db.js';
 import { Executor, type SessionHooks } from './executor.js';
 import { forOperation, rootLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import * as commands from './operations/commands.js';
+import { RUN_COMMAND } from './operations/operation.js';
+import { SimpleCommandOperation } from './operations/simple-command.js';
 import type { OperationTarget } from './target.js';
 import { TopologyTarget, type TopologyTargetSource } from './topology-target.js';
 
@@ -30,9 +34,11 @@ export const defaultTargetFactory: TargetFactory = (settings, events, source) =>
 export interface ClientOptions extends ClientOptionsInput, MongoLoggerClientOptions {
   /** How the client reaches the deployment (tests, the Topology); default defaultTargetFactory. */
   targetFactory?: TargetFactory;
-  /** Sessions, transactions and cluster-time gossip (provided by the sessions layer). */
+  /** Replaces the sessions layer's hooks (lsid, $clusterTime, causal consistency); tests only. */
   sessionHooks?: SessionHooks;
 }
+
+const PRIMARY_PREFERRED = Object.freeze({ mode: 'primaryPreferred' as const });
 
 export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDisposable {
   /** The parsed, validated settings (connection string merged with options). */
@@ -43,6 +49,8 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
   readonly executor: Executor;
   /** @internal The structured logger (MONGODB_LOG_* variables, overridden by the mongodbLog* options). */
   readonly logger: MongoLogger;
+  /** @internal The server session pool, cluster time and session hooks. */
+  readonly sessions: ClientSessions<Client>;
   private readonly level: Resolved;
   private readonly detachLogging: (() => void) | undefined;
   private closing: Promise<void> | undefined;
@@ -58,13 +66,14 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
     this.detachLogging = this.logger.enabled ? attachClientLogging(this, this.logger) : undefined;
     const logger = this.logger.enabled ? this.logger : undefined;
     this.target = (targetFactory ?? defaultTargetFactory)(s, this, { uri, options: connectionOptions, logger });
+    this.sessions = new ClientSessions<Client>({ target: this.target, client: this, retryWrites: s.retryWrites });
     this.executor = new Executor({
       target: this.target,
       events: this,
       serverApi: s.serverApi,
       retryReads: s.retryReads,
       retryWrites: s.retryWrites,
-      hooks: sessionHooks,
+      hooks: sessionHooks ?? this.sessions,
     });
     this.level = rootLevel(s.readPreference, readConcernDocument(s.readConcern), writeConcernDocument(s.writeConcern));
   }
@@ -73,6 +82,18 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
   async connect(): Promise<this> {
     await this.target.connect(TimeoutContext.none());
     return this;
+  }
+
+  /**
+   * Starts an explicit session: pass it as `{ session }` to operations, end it with
+   * endSession() (or `await using`). Session support is checked on first use.
+   * Causally consistent by default; reads after unacknowledged writes are not.
+   * A server session idle for more than (logicalSessionTimeoutMinutes − 1) minutes may be
+   * discarded by the server, so do not keep an unused session for long.
+   */
+  startSession(options?: SessionOptions): ClientSession<Client> {
+    if (this.closing !== undefined) throw new MongoClientClosedError('cannot start a session: the client is closed');
+    return this.sessions.startSession(options);
   }
 
   /** A database handle (no I/O). Default: the connection string's database, else "test". */
@@ -102,11 +123,22 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
 
   private async closeTarget(): Promise<void> {
     try {
+      await this.endPooledSessions();
       await this.target.close();
     } finally {
       // After the target, so the closing messages (pools, topology) are still logged.
       this.detachLogging?.();
       this.logger.close();
+    }
+  }
+
+  /** endSessions for every pooled server session (driver-sessions spec); errors are ignored. */
+  private async endPooledSessions(): Promise<void> {
+    const batches = this.sessions.drainForEndSessions();
+    if (batches.length === 0 || this.target.closed || !this.sessions.supportsSessions()) return;
+    for (const ids of batches) {
+      const op = new SimpleCommandOperation('admin', RUN_COMMAND, { endSessions: ids }, () => undefined, { readPreference: PRIMARY_PREFERRED });
+      await this.executor.execute(op).catch(() => undefined);
     }
   }
 

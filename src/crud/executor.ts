@@ -23,11 +23,15 @@ export interface SessionHooks {
   /** Every attempt, after the other cross-cutting fields: lsid, txnNumber, transaction fields, $clusterTime. */
   decorate?(body: Document, operation: Operation<unknown>, state: RetryState, server: ServerHandle): void;
   /** Every reply body, ok or not (operationTime / $clusterTime gossip). */
-  observeReply?(reply: Document, operation: Operation<unknown>): void;
+  observeReply?(reply: Document, operation: Operation<unknown>, state: RetryState): void;
+  /** Every failed attempt (a network error marks the session dirty). */
+  attemptFailed?(error: unknown, operation: Operation<unknown>, state: RetryState): void;
   /** Once per operation, after success or final failure. */
   end?(operation: Operation<unknown>, state: RetryState, error: unknown): void;
   /** Inside a transaction, nothing is retried by the executor. */
   inTransaction?(operation: Operation<unknown>): boolean;
+  /** Ends an implicit session the caller kept (ExecuteOptions.keepSession) once it is done with it. */
+  releaseImplicit?(session: unknown): void;
 }
 
 export interface ExecutorSettings {
@@ -51,6 +55,11 @@ export interface ExecuteOptions {
   readonly timeout?: TimeoutContextLike;
   /** Keep the connection checked out (load-balanced cursors) and report it. */
   readonly pinConnection?: boolean;
+  /**
+   * The caller takes over the operation's implicit session after success (a cursor that
+   * stays open runs its getMores in it) and hands it back with Executor.releaseSession.
+   */
+  readonly keepSession?: boolean;
 }
 
 /** An operation's result with the server (and pinned connection) it ran on. */
@@ -59,6 +68,8 @@ export interface Executed<T> {
   readonly server: ServerHandle;
   readonly connection: ConnectionHandle | undefined;
   readonly operationId: number;
+  /** The session the operation ran in (explicit or implicit), if any. */
+  readonly session: unknown;
 }
 
 
@@ -90,6 +101,8 @@ export class Executor {
       txnNumber: undefined,
       operationId: options?.operationId ?? newOperationId(),
       server: undefined,
+      session: undefined,
+      keepSession: options?.keepSession === true,
     };
     const hooks = this.settings.hooks;
     hooks?.begin?.(operation, state);
@@ -99,6 +112,7 @@ export class Executor {
         try {
           return await this.attempt(operation, state, options);
         } catch (error) {
+          hooks?.attemptFailed?.(error, operation, state);
           const report = errorToReport(state.lastError, error);
           const inTransaction = hooks?.inTransaction?.(operation) ?? false;
           if (!shouldRetry(operation, state, error, this.settings, inTransaction)) {
@@ -113,6 +127,11 @@ export class Executor {
     } finally {
       hooks?.end?.(operation, state, finalError);
     }
+  }
+
+  /** Hands back an implicit session kept with ExecuteOptions.keepSession (explicit ones are ignored). */
+  releaseSession(session: unknown): void {
+    if (session !== undefined) this.settings.hooks?.releaseImplicit?.(session);
   }
 
   private async attempt<T>(operation: Operation<T>, state: RetryState, options: ExecuteOptions | undefined): Promise<Executed<T>> {
@@ -134,7 +153,7 @@ export class Executor {
           events.wants('commandStarted') || events.wants('commandSucceeded') || events.wants('commandFailed')
             ? await sendMonitored(events, operation, body, sequences, connection, state.operationId, ctx)
             : await sendUnmonitored(operation, body, sequences, connection, ctx);
-        this.settings.hooks?.observeReply?.(reply, operation);
+        this.settings.hooks?.observeReply?.(reply, operation, state);
         if (Number(reply.ok) !== 1) throw new MongoServerError(reply);
         if (reply.writeConcernError !== undefined && !operation.capabilities.ownsWriteConcernErrors) {
           throw new MongoWriteConcernError(reply.writeConcernError as Document, reply);
@@ -145,7 +164,7 @@ export class Executor {
       }
       const result = operation.handleReply(reply, context);
       if (options?.pinConnection === true && pinned === undefined) keep = true;
-      return { result, server, connection: keep ? connection : undefined, operationId: state.operationId };
+      return { result, server, connection: keep ? connection : undefined, operationId: state.operationId, session: state.session };
     } finally {
       if (!keep) server.checkIn(connection);
     }

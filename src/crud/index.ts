@@ -21,3 +21,4 @@ export type { SessionHooks } from './executor.js';
 export type { RetryState } from './retry-policy.js';
 export type { OperationTarget, ServerHandle, ConnectionHandle, SelectionCriteria } from './target.js';
 export type { CommandStartedEvent, CommandSucceededEvent, CommandFailedEvent } from '../monitoring/command-events.js';
+export { ClientSession, type SessionOptions, type ClusterTime } from '../sessions/index.js';

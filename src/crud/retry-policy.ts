@@ -18,6 +18,10 @@ export interface RetryState {
   readonly operationId: number;
   /** The server of the latest attempt. */
   server: ServerHandle | undefined;
+  /** The session the operation runs in: its explicit one, or the implicit one the hooks chose. */
+  session: unknown;
+  /** The caller takes over an implicit session after success (ExecuteOptions.keepSession). */
+  readonly keepSession: boolean;
 }
 
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([262, 11600, 11602, 10107, 13435, 13436, 189, 134, 91, 7, 6, 89, 9001]);

@@ -77,6 +77,8 @@ export interface SelectionCriteria {
 export interface OperationTarget {
   readonly closed: boolean;
   readonly topologyType: TopologyTypeName;
+  /** The TopologyDescription's logicalSessionTimeoutMinutes (null: no session support), when known. */
+  readonly logicalSessionTimeoutMinutes?: number | null;
   connect(ctx: TimeoutContextLike): Promise<void>;
   selectServer(criteria: SelectionCriteria, ctx: TimeoutContextLike): Promise<ServerHandle>;
   close(): Promise<void>;

@@ -42,6 +42,10 @@ export class TopologyTarget implements OperationTarget {
     return this.topology?.topologyType ?? 'Unknown';
   }
 
+  get logicalSessionTimeoutMinutes(): number | null {
+    return this.topology?.description.logicalSessionTimeoutMinutes ?? null;
+  }
+
   async connect(ctx: TimeoutContext): Promise<void> {
     await (await this.open()).connect(ctx);
   }

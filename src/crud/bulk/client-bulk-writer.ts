@@ -164,14 +164,16 @@ export async function runClientBulkWrite(
   for (let start = 0; start < ops.length; ) {
     const op = new ClientBulkWriteBatchOperation(ops, start, command, commandBytes, inherited, internals.limits);
     try {
-      const executed = await executor.executeWithContext(op, { operationId, pinConnection: executor.settings.target.topologyType === 'LoadBalanced' });
+      const executed = await executor.executeWithContext(op, { operationId, pinConnection: executor.settings.target.topologyType === 'LoadBalanced', keepSession: true });
       try {
         const batch = op.batch;
         if (batch === undefined) break;
         start += batch.ops.length;
-        if (acknowledged) await readBatchResults(executor, executed, batch, results, ordered, inherited.session);
+        // The results cursor's getMores run in the session that opened it (implicit or not).
+        if (acknowledged) await readBatchResults(executor, executed, batch, results, ordered, executed.session ?? inherited.session);
       } finally {
         if (executed.connection !== undefined) executed.server.checkIn(executed.connection);
+        if (inherited.session === undefined) executor.releaseSession(executed.session);
       }
     } catch (error) {
       // A top-level error with nothing observed yet is thrown as is (the spec allows it).

@@ -30,6 +30,8 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   private ns = { db: '', collection: '' };
   private server: ServerHandle | undefined;
   private pinned: ConnectionHandle | undefined;
+  /** The implicit session the opening command ran in; getMores reuse it until the cursor ends. */
+  private implicitSession: unknown;
   private operationId: number | undefined;
   private initialized = false;
   private isClosed = false;
@@ -197,7 +199,9 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       this.initialized = true;
       const executed = await this.executor.executeWithContext(this.initialOperation(), {
         pinConnection: this.executor.settings.target.topologyType === 'LoadBalanced',
+        keepSession: true,
       });
+      if (this.cursorOptions.session === undefined) this.implicitSession = executed.session;
       this.server = executed.server;
       this.pinned = executed.connection;
       this.operationId = executed.operationId;
@@ -222,7 +226,7 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       const remaining = Math.abs(o.limit) - this.received;
       if (batchSize === undefined || batchSize === 0 || batchSize > remaining) batchSize = remaining;
     }
-    const op = new GetMoreOperation(this.ns.db, this.ns.collection, id, { batchSize, maxAwaitTimeMS: o.maxAwaitTimeMS, comment: o.comment }, o.session);
+    const op = new GetMoreOperation(this.ns.db, this.ns.collection, id, { batchSize, maxAwaitTimeMS: o.maxAwaitTimeMS, comment: o.comment }, this.session());
     return this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId });
   }
 
@@ -252,7 +256,7 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
     this.exhausted = true;
     if (id !== undefined && !id.isZero() && server !== undefined && !this.executor.settings.target.closed) {
       this.cursorId = undefined;
-      const op = new KillCursorsOperation(this.ns.db, this.ns.collection, [id], this.cursorOptions.session);
+      const op = new KillCursorsOperation(this.ns.db, this.ns.collection, [id], this.session());
       try {
         await this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId });
       } catch {
@@ -262,7 +266,15 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
     this.release();
   }
 
+  private session(): unknown {
+    return this.cursorOptions.session ?? this.implicitSession;
+  }
+
+  /** Checks in a pinned connection and ends the implicit session (the spec: as soon as the cursor is exhausted). */
   private release(): void {
+    const implicit = this.implicitSession;
+    this.implicitSession = undefined;
+    this.executor.releaseSession(implicit);
     const pinned = this.pinned;
     if (pinned !== undefined && this.server !== undefined) {
       this.pinned = undefined;

@@ -1,8 +1,9 @@
 // Argument and result conversion between the unified format and mongrove's API.
 import type { Document } from '../../../src/bson.js';
 import type { ClientBulkWriteResult } from '../../../src/index.js';
-import { InvalidArgumentsError, UnsupportedOperationError, type OperationArgs } from '../adapter.js';
+import { InvalidArgumentsError, type OperationArgs } from '../adapter.js';
 import { isDocument } from '../bson-values.js';
+import { driverSession } from './mongrove-session.js';
 
 /** A read preference as the unified format writes it, in mongrove's shape ({ mode, tags, … }). */
 export function toReadPreference(value: unknown): Document | undefined {
@@ -14,17 +15,12 @@ export function toReadPreference(value: unknown): Document | undefined {
   return out;
 }
 
-/** mongrove has no sessions yet: an operation given one cannot be run as the test means it. */
-function rejectSession(operation: string): never {
-  throw new UnsupportedOperationError('session (mongrove has no sessions yet)', operation);
-}
-
 /** The operation's options: every argument except the positional ones, converted to mongrove's names and shapes. */
 export function optionsOf(operation: string, args: OperationArgs, positional: readonly string[] = []): Document {
   const out: Document = {};
   for (const [key, value] of Object.entries(args)) {
     if (positional.includes(key)) continue;
-    if (key === 'session') rejectSession(operation);
+    if (key === 'session') out.session = driverSession(operation, value);
     else if (key === 'readPreference') out.readPreference = toReadPreference(value);
     else if (key === 'returnDocument') {
       const v = String(value).toLowerCase();

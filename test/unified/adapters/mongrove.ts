@@ -18,7 +18,8 @@ import { MongroveCursor, openCursor } from './mongrove-cursor.js';
 import { describeMongroveError } from './mongrove-errors.js';
 import { wireEvents } from './mongrove-events.js';
 import { fastRecheckTargetFactory } from './mongrove-target.js';
-import { UnsupportedBucket, UnsupportedSession } from './mongrove-unsupported.js';
+import { MongroveSession, sessionOptionsOf } from './mongrove-session.js';
+import { createMongroveBucket } from './mongrove-bucket.js';
 
 class MongroveClient implements ClientHandle {
   readonly kind = 'client';
@@ -28,8 +29,8 @@ class MongroveClient implements ClientHandle {
     return new MongroveDatabase(this.driver.db(name, handleOptions(options)));
   }
 
-  startSession(): UnsupportedSession {
-    return new UnsupportedSession();
+  startSession(options?: Document): MongroveSession {
+    return new MongroveSession(this.driver.startSession(sessionOptionsOf(options)));
   }
 
   async close(): Promise<void> {
@@ -69,8 +70,8 @@ class MongroveDatabase implements DatabaseHandle {
     return new MongroveCollection(this.driver.collection(name, handleOptions(options)));
   }
 
-  bucket(): BucketHandle {
-    return new UnsupportedBucket();
+  bucket(options?: Document): BucketHandle {
+    return createMongroveBucket(this.driver, options);
   }
 
   async run(name: string, args: OperationArgs): Promise<unknown> {
