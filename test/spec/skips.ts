@@ -13,6 +13,10 @@ export interface SpecSkip {
 }
 
 export const SPEC_SKIPS: readonly SpecSkip[] = [
+  // Features mongrove does not have yet (remove the row with the feature).
+  { suite: 'change-streams', file: 'unified/change-streams-errors.json', reason: 'not implemented yet: mongrove has no ChangeStream / watch() helper (the embedded server is a single node, which cannot run change streams either)' },
+  // Official driver (v7) behaviour, not the embedded server's.
+  { suite: 'command-logging-and-monitoring@official', file: 'logging/operation-id.json', test: 'bulk write command log message', reason: 'official driver (v7) behaviour: its command log messages carry no operationId (mongrove passes these tests against the same server)' },
   { suite: 'auth', file: 'legacy/connection-string.json', test: 'should use username and password if specified (MONGODB-AWS)', reason: "stale test: auth.md (changelog 2025-09-30, 'Obtaining Credentials') says credentials given in the URI for MONGODB-AWS MUST raise an error; the same file's 'should throw an exception if username and password provided (MONGODB-AWS)' expects that error" },
   { suite: 'auth', file: 'legacy/connection-string.json', test: 'should use username, password and session token if specified (MONGODB-AWS)', reason: "stale test: auth.md (changelog 2025-09-30) forbids MONGODB-AWS username/password/AWS_SESSION_TOKEN in the URI; the same file's 'should throw an exception if AWS_SESSION_TOKEN provided' expects an error" },
   { suite: 'uri-options', file: 'concern-options.json', test: 'Too low wTimeoutMS causes a warning', reason: "contradicts read-write-concern/connection-string 'wtimeoutMS as an invalid number' (wtimeoutMS=-500 must be an error); we follow the write-concern rule (wtimeout >= 0 or error)" },

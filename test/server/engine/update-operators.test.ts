@@ -4,7 +4,7 @@ import type { Document } from '../../../src/bson.js';
 import { applyUpdate } from '../../../src/server/query/update.js';
 import { compileFilter } from '../../../src/server/query/matcher.js';
 import { CommandError } from '../../../src/server/command-error.js';
-import { fakeContext, run } from './fake-context.js';
+import { fakeContext, runError } from './fake-context.js';
 
 function upd(doc: Document, update: Document, options: Parameters<typeof applyUpdate>[2] = {}): Document {
   return applyUpdate(doc, update, options).doc;
@@ -73,14 +73,13 @@ describe('update operators', () => {
 });
 
 describe('update pipelines are validated before matching', () => {
-  it('rejects an unknown stage even when no document matches', async () => {
-    const reply = await run(fakeContext(), { update: 'none', updates: [{ q: { x: 1 }, u: [{ $invalidOperator: true }] }] });
-    expect(reply.writeErrors).toMatchObject([{ index: 0, code: 40324 }]);
-    expect(reply.n).toBe(0);
+  it('fails the whole command for an unknown stage, even when no document matches', async () => {
+    const reply = await runError(fakeContext(), { update: 'none', updates: [{ q: { x: 1 }, u: [{ $invalidOperator: true }] }] });
+    expect(reply).toMatchObject({ ok: 0, code: 40324, codeName: 'Location40324' });
   });
 
-  it('rejects a stage that is not allowed in an update', async () => {
-    const reply = await run(fakeContext(), { update: 'none', updates: [{ q: {}, u: [{ $match: { a: 1 } }] }] });
-    expect(reply.writeErrors).toMatchObject([{ index: 0, code: 72 }]);
+  it('fails the whole command for a stage that is not allowed in an update', async () => {
+    const reply = await runError(fakeContext(), { update: 'none', updates: [{ q: {}, u: [{ $match: { a: 1 } }] }] });
+    expect(reply).toMatchObject({ ok: 0, code: 72, codeName: 'InvalidOptions' });
   });
 });

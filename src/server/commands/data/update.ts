@@ -123,6 +123,8 @@ export const updateHandler: CommandHandler = {
     if (updates === undefined) throw missingField('update', 'updates');
     if (!Array.isArray(updates)) throw wrongType('update', 'updates', updates, 'array');
     const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    // mongod parses every statement's pipeline with the command: a bad one fails the whole command.
+    for (const raw of updates) if (isPlainDocument(raw) && Array.isArray(raw.u)) checkUpdatePipeline(raw.u);
     const variables = letVariables(command, 'update');
     let n = 0;
     let nModified = 0;
