@@ -1,5 +1,8 @@
 // Runs every spec suite (test/spec, test/unified) and prints pass/fail/skip per suite.
-// `--json` prints ONE JSON object: { "suites": { "<suite>": { passed, failed, skipped } } }.
+// `--json` prints ONE JSON object: { "suites": { "<suite>": { passed, failed, skipped, notApplicable } } }.
+// `skipped` counts every test not run: rows of the skip table (test/spec/skips.ts) plus the
+// unified tests whose runOnRequirements the target does not meet; `notApplicable` is that
+// second part alone, so skipped - notApplicable is what the skip table accounts for.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +12,7 @@ interface AssertionResult {
   ancestorTitles: string[];
   title: string;
   status: string;
+  meta?: { notApplicable?: unknown };
 }
 interface VitestJson {
   testResults: { name: string; assertionResults: AssertionResult[] }[];
@@ -17,6 +21,7 @@ interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+  notApplicable: number;
 }
 
 const root = resolve(import.meta.dirname, '..');
@@ -47,10 +52,13 @@ for (const file of report.testResults) {
     const top = a.ancestorTitles[0] ?? '';
     if (!top.startsWith('spec:')) continue;
     const suite = top.slice('spec:'.length);
-    const c = (suites[suite] ??= { passed: 0, failed: 0, skipped: 0 });
+    const c = (suites[suite] ??= { passed: 0, failed: 0, skipped: 0, notApplicable: 0 });
     if (a.status === 'passed') c.passed++;
     else if (a.status === 'failed') c.failed++;
-    else c.skipped++;
+    else {
+      c.skipped++;
+      if (typeof a.meta?.notApplicable === 'string') c.notApplicable++;
+    }
   }
 }
 const sorted = Object.fromEntries(Object.entries(suites).sort(([a], [b]) => a.localeCompare(b)));
@@ -59,10 +67,13 @@ if (asJson) {
   process.stdout.write(`${JSON.stringify({ suites: sorted })}\n`);
 } else {
   const width = Math.max(5, ...Object.keys(sorted).map((s) => s.length));
-  console.log(`${'suite'.padEnd(width)}  passed  failed  skipped   pass%`);
+  console.log(`${'suite'.padEnd(width)}  passed  failed  skipped  (n/a)   pass% of applicable`);
   for (const [name, c] of Object.entries(sorted)) {
-    const total = c.passed + c.failed + c.skipped;
-    const pct = total ? ((100 * c.passed) / total).toFixed(1) : '-';
-    console.log(`${name.padEnd(width)}  ${String(c.passed).padStart(6)}  ${String(c.failed).padStart(6)}  ${String(c.skipped).padStart(7)}  ${pct.padStart(6)}`);
+    const applicable = c.passed + c.failed + c.skipped - c.notApplicable;
+    const pct = applicable ? ((100 * c.passed) / applicable).toFixed(1) : '-';
+    const row = [String(c.passed).padStart(6), String(c.failed).padStart(6), String(c.skipped).padStart(7), `(${c.notApplicable})`.padStart(6), pct.padStart(7)];
+    console.log(`${name.padEnd(width)}  ${row.join('  ')}`);
   }
+  console.log('\nskipped = skip-table rows + (n/a): unified tests whose runOnRequirements this target does not meet.');
+  console.log('pass% of applicable = passed / (passed + failed + skip-table rows).');
 }

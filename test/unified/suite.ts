@@ -17,6 +17,17 @@ const TEST_TIMEOUT_MS = 30_000;
 
 interface SkipContext {
   skip(note?: string): never;
+  task: { meta: Record<string, unknown> };
+}
+
+/**
+ * Skips a test the target cannot run (runOnRequirements). The reason is also put in the
+ * task's meta, so the spec report can tell "not applicable here" from a skip-table row.
+ */
+function skipNotApplicable(args: unknown[], reason: string): never {
+  const ctx = skipper(args);
+  ctx.task.meta.notApplicable = reason;
+  return ctx.skip(reason);
 }
 
 /** vitest passes its test context as the first argument; SpecCase.run is typed without one. */
@@ -94,7 +105,7 @@ export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
         run: async (...args: unknown[]) => {
           const env = await getEnv();
           const reason = await skipReasonFor(env, file, test);
-          if (reason !== undefined) skipper(args).skip(reason);
+          if (reason !== undefined) skipNotApplicable(args, reason);
           await runUnifiedTest(env, file, test);
         },
       });
@@ -131,7 +142,7 @@ export function registerValidFailSuite(adapter: DriverAdapter): void {
         }
         if (!threw) throw new Error(`valid-fail test "${test.description}" passed but must fail`);
       }
-      if (ran === 0) skipper(args).skip(lastSkip);
+      if (ran === 0) skipNotApplicable(args, lastSkip);
     },
   }));
   registerSpecSuite(`unified-test-format-valid-fail${suiteSuffix(adapter)}`, cases);
