@@ -61,7 +61,8 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
     this.settings = parseConnectionString(uri, connectionOptions);
     const s = this.settings;
     this.logger = MongoLogger.fromEnvironment(process.env, { mongodbLogPath, mongodbLogComponentSeverities, mongodbLogMaxDocumentLength });
-    for (const warning of this.logger.warnings) process.emitWarning(`mongrove: ${warning}`);
+    // The URI options spec ignores invalid or unknown options with a warning instead of failing.
+    for (const warning of [...s.warnings, ...this.logger.warnings]) process.emitWarning(`mongrove: ${warning}`, 'MongroveWarning');
     // Subscribed before the target exists, so its first events (topology opening) are logged.
     this.detachLogging = this.logger.enabled ? attachClientLogging(this, this.logger) : undefined;
     const logger = this.logger.enabled ? this.logger : undefined;
