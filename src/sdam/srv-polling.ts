@@ -4,8 +4,8 @@
 // last rescan found nothing usable).
 import { domainMismatch } from '../connection/srv/seedlist.js';
 import type { DnsResolver } from '../connection/srv/resolver.js';
+import { sleep } from '../util/sleep.js';
 import { normalizeAddress } from './address.js';
-import { sleep } from './monitor/timers.js';
 import { unknownServerDescription, type ServerDescription } from './server-description.js';
 import { freezeTopology, type TopologyDescription } from './topology-description.js';
 import type { TopologyType } from './types.js';

@@ -3,6 +3,7 @@
 // handler throws escapes: CommandError becomes { ok: 0, ... }, anything else an
 // InternalError reply, so one bad command never takes a connection down.
 import { Double, type Document } from '../bson.js';
+import { sleep } from '../util/sleep.js';
 import { CommandError } from './command-error.js';
 import { namesOf, type CommandRegistry } from './command-registry.js';
 import { ErrorCodes } from './error-codes.js';
@@ -89,21 +90,8 @@ export class Dispatcher {
 /** Sleeps for a blockConnection failpoint; a shorter maxTimeMS expires first, as on a real server. */
 async function blockFor(blockTimeMS: number, maxTimeMS: number, signal: AbortSignal): Promise<void> {
   const expires = maxTimeMS > 0 && maxTimeMS < blockTimeMS;
-  await sleep(expires ? maxTimeMS : blockTimeMS, signal);
+  await sleep(expires ? maxTimeMS : blockTimeMS, signal, { unref: false });
   if (expires) throw new CommandError(ErrorCodes.MaxTimeMSExpired, 'operation exceeded time limit');
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** mongod replies `ok` as a double, last unless the handler placed it. */

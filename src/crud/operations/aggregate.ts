@@ -3,7 +3,7 @@ import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import type { ReadPreferenceLike } from '../concerns.js';
 import { readCursorResponse, type CursorResponse } from './cursor-response.js';
-import { CURSOR_READ, CURSOR_WRITE, setIfDefined, type Operation, type OperationCapabilities, type OperationInheritance } from './operation.js';
+import { BaseOperation, CURSOR_READ, CURSOR_WRITE, setIfDefined, type OperationInheritance } from './operation.js';
 
 export interface AggregateOptions {
   allowDiskUse?: boolean;
@@ -25,30 +25,22 @@ export function pipelineWrites(pipeline: readonly Document[]): boolean {
   return last !== undefined && ('$out' in last || '$merge' in last);
 }
 
-export class AggregateOperation implements Operation<CursorResponse> {
+export class AggregateOperation extends BaseOperation<CursorResponse> {
   readonly commandName = 'aggregate';
-  readonly capabilities: OperationCapabilities;
-  readonly readPreference?: ReadPreferenceLike;
-  readonly readConcern?: Document;
-  readonly writeConcern?: Document;
-  readonly session?: unknown;
   private readonly writes: boolean;
 
   /** `collectionName` undefined: a database-level aggregate (`aggregate: 1`). */
   constructor(
-    readonly dbName: string,
+    dbName: string,
     readonly collectionName: string | undefined,
     readonly pipeline: Document[],
     readonly options: AggregateOptions,
     inherited: OperationInheritance,
   ) {
     if (!Array.isArray(pipeline)) throw new MongoInvalidArgumentError('aggregate pipeline must be an array of stages');
-    this.writes = pipelineWrites(pipeline);
-    this.capabilities = this.writes ? CURSOR_WRITE : CURSOR_READ;
-    this.readPreference = inherited.readPreference;
-    this.readConcern = inherited.readConcern;
-    this.writeConcern = this.writes ? inherited.writeConcern : undefined;
-    this.session = inherited.session;
+    const writes = pipelineWrites(pipeline);
+    super(dbName, writes ? CURSOR_WRITE : CURSOR_READ, inherited);
+    this.writes = writes;
   }
 
   buildCommand(): Document {

@@ -1,7 +1,7 @@
 // findOneAndUpdate / findOneAndReplace / findOneAndDelete: the findAndModify command.
 import type { Document } from '../../bson.js';
 import { isUnacknowledged } from '../concerns.js';
-import { WRITE, setIfDefined, type Operation, type OperationInheritance } from './operation.js';
+import { BaseOperation, WRITE, setIfDefined, type OperationInheritance } from './operation.js';
 
 export interface FindOneAndModifyOptions {
   projection?: Document;
@@ -22,14 +22,11 @@ export interface FindOneAndModifyOptions {
 
 export type FindAndModifyKind = 'update' | 'replace' | 'delete';
 
-export class FindAndModifyOperation implements Operation<Document | null> {
+export class FindAndModifyOperation extends BaseOperation<Document | null> {
   readonly commandName = 'findAndModify';
-  readonly capabilities = WRITE;
-  readonly writeConcern?: Document;
-  readonly session?: unknown;
 
   constructor(
-    readonly dbName: string,
+    dbName: string,
     readonly collectionName: string,
     readonly filter: Document,
     readonly kind: FindAndModifyKind,
@@ -37,8 +34,7 @@ export class FindAndModifyOperation implements Operation<Document | null> {
     readonly options: FindOneAndModifyOptions,
     inherited: OperationInheritance,
   ) {
-    this.writeConcern = inherited.writeConcern;
-    this.session = inherited.session;
+    super(dbName, WRITE, inherited);
   }
 
   buildCommand(): Document {

@@ -3,7 +3,7 @@ import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import type { ReadPreferenceLike } from '../concerns.js';
 import { readCursorResponse, type CursorResponse } from './cursor-response.js';
-import { CURSOR_READ, READ, setIfDefined, type ExecutionContext, type Operation, type OperationInheritance } from './operation.js';
+import { BaseOperation, CURSOR_READ, READ, setIfDefined, type ExecutionContext, type OperationInheritance } from './operation.js';
 
 export type CursorType = 'nonTailable' | 'tailable' | 'tailableAwait';
 
@@ -78,23 +78,17 @@ function appendFindOptions(body: Document, options: FindOptions | FindOneOptions
   setIfDefined(body, 'oplogReplay', options.oplogReplay);
 }
 
-export class FindOperation implements Operation<CursorResponse> {
+export class FindOperation extends BaseOperation<CursorResponse> {
   readonly commandName = 'find';
-  readonly capabilities = CURSOR_READ;
-  readonly readPreference?: ReadPreferenceLike;
-  readonly readConcern?: Document;
-  readonly session?: unknown;
 
   constructor(
-    readonly dbName: string,
+    dbName: string,
     readonly collectionName: string,
     readonly filter: Document,
     readonly options: FindOptions,
     inherited: OperationInheritance,
   ) {
-    this.readPreference = inherited.readPreference;
-    this.readConcern = inherited.readConcern;
-    this.session = inherited.session;
+    super(dbName, CURSOR_READ, inherited);
   }
 
   buildCommand(_context?: ExecutionContext): Document {
@@ -117,23 +111,17 @@ export class FindOperation implements Operation<CursorResponse> {
 }
 
 /** findOne: a find that never leaves a cursor open (limit 1, singleBatch). */
-export class FindOneOperation implements Operation<Document | null> {
+export class FindOneOperation extends BaseOperation<Document | null> {
   readonly commandName = 'find';
-  readonly capabilities = READ;
-  readonly readPreference?: ReadPreferenceLike;
-  readonly readConcern?: Document;
-  readonly session?: unknown;
 
   constructor(
-    readonly dbName: string,
+    dbName: string,
     readonly collectionName: string,
     readonly filter: Document,
     readonly options: FindOneOptions | undefined,
     inherited: OperationInheritance,
   ) {
-    this.readPreference = inherited.readPreference;
-    this.readConcern = inherited.readConcern;
-    this.session = inherited.session;
+    super(dbName, READ, inherited);
   }
 
   buildCommand(): Document {

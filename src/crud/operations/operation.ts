@@ -101,6 +101,32 @@ export interface OperationInheritance {
   readonly session?: unknown;
 }
 
+/**
+ * What every operation built from an inheritance shares: the concerns and session it carries
+ * are the inherited ones its capabilities allow, by this one rule.
+ */
+export abstract class BaseOperation<TResult> implements Operation<TResult> {
+  abstract readonly commandName: string;
+  readonly readPreference?: ReadPreferenceLike;
+  readonly readConcern?: Document;
+  readonly writeConcern?: Document;
+  readonly session?: unknown;
+
+  constructor(
+    readonly dbName: string,
+    readonly capabilities: OperationCapabilities,
+    inherited: OperationInheritance,
+  ) {
+    this.readPreference = capabilities.readPreferenceAllowed ? inherited.readPreference : undefined;
+    this.readConcern = capabilities.usesReadConcern ? inherited.readConcern : undefined;
+    this.writeConcern = capabilities.usesWriteConcern ? inherited.writeConcern : undefined;
+    this.session = inherited.session;
+  }
+
+  abstract buildCommand(context: ExecutionContext): Document;
+  abstract handleReply(reply: Document, context: ExecutionContext): TResult;
+}
+
 /** Copies `value` into `body[key]` only when defined (bodies stay small and ordered). */
 export function setIfDefined(body: Document, key: string, value: unknown): void {
   if (value !== undefined) body[key] = value;

@@ -1,28 +1,20 @@
 // A command whose body is known up front and whose reply is read by one function.
 // The per-command factories (count, distinct, indexes, DDL, …) build these.
 import type { Document } from '../../bson.js';
-import type { ReadPreferenceLike } from '../concerns.js';
-import type { ExecutionContext, Operation, OperationCapabilities, OperationInheritance } from './operation.js';
+import { BaseOperation, type ExecutionContext, type OperationCapabilities, type OperationInheritance } from './operation.js';
 
-export class SimpleCommandOperation<T> implements Operation<T> {
+export class SimpleCommandOperation<T> extends BaseOperation<T> {
   readonly commandName: string;
-  readonly readPreference?: ReadPreferenceLike;
-  readonly readConcern?: Document;
-  readonly writeConcern?: Document;
-  readonly session?: unknown;
 
   constructor(
-    readonly dbName: string,
-    readonly capabilities: OperationCapabilities,
+    dbName: string,
+    capabilities: OperationCapabilities,
     private readonly body: Document,
     private readonly readReply: (reply: Document, context: ExecutionContext) => T,
     inherited: OperationInheritance,
   ) {
+    super(dbName, capabilities, inherited);
     this.commandName = Object.keys(body)[0] ?? '';
-    this.readPreference = capabilities.readPreferenceAllowed ? inherited.readPreference : undefined;
-    this.readConcern = capabilities.usesReadConcern ? inherited.readConcern : undefined;
-    this.writeConcern = capabilities.usesWriteConcern ? inherited.writeConcern : undefined;
-    this.session = inherited.session;
   }
 
   buildCommand(): Document {

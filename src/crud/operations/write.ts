@@ -3,7 +3,7 @@
 import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError, MongoWriteError } from '../../errors.js';
 import { isUnacknowledged } from '../concerns.js';
-import { WRITE, WRITE_NOT_RETRYABLE, setIfDefined, type Operation, type OperationInheritance } from './operation.js';
+import { BaseOperation, WRITE, WRITE_NOT_RETRYABLE, setIfDefined, type OperationCapabilities, type OperationInheritance } from './operation.js';
 
 export interface InsertOneResult {
   acknowledged: boolean;
@@ -56,32 +56,50 @@ function appendWriteOptions(body: Document, options: WriteCommandOptions | undef
   setIfDefined(body, 'let', options.let);
 }
 
-export class InsertOneOperation implements Operation<InsertOneResult> {
-  readonly commandName = 'insert';
-  readonly capabilities = WRITE;
-  readonly writeConcern?: Document;
-  readonly session?: unknown;
+/** Where each single-statement write command carries its statement list. */
+const STATEMENT_LIST = { insert: 'documents', update: 'updates', delete: 'deletes' } as const;
 
+type SingleWriteCommand = keyof typeof STATEMENT_LIST;
+
+/**
+ * insert/update/delete with one statement inline: { <command>: collection, <list>: [statement],
+ * ordered: true, ...write options }; a write error in the reply is raised before the result is read.
+ */
+abstract class SingleStatementWrite<TResult> extends BaseOperation<TResult> {
   constructor(
-    readonly dbName: string,
+    readonly commandName: SingleWriteCommand,
+    capabilities: OperationCapabilities,
+    dbName: string,
     readonly collectionName: string,
-    readonly document: Document,
+    readonly statement: Document,
     readonly options: WriteCommandOptions | undefined,
     inherited: OperationInheritance,
   ) {
-    this.writeConcern = inherited.writeConcern;
-    this.session = inherited.session;
+    super(dbName, capabilities, inherited);
   }
 
   buildCommand(): Document {
-    const body: Document = { insert: this.collectionName, documents: [this.document], ordered: true };
+    const body: Document = { [this.commandName]: this.collectionName, [STATEMENT_LIST[this.commandName]]: [this.statement], ordered: true };
     appendWriteOptions(body, this.options);
     return body;
   }
 
-  handleReply(reply: Document): InsertOneResult {
+  handleReply(reply: Document): TResult {
     throwOnWriteErrors(reply);
-    return { acknowledged: !isUnacknowledged(this.writeConcern), insertedId: this.document._id };
+    return this.readResult(reply, !isUnacknowledged(this.writeConcern));
+  }
+
+  protected abstract readResult(reply: Document, acknowledged: boolean): TResult;
+}
+
+/** insertOne: the statement is the document itself. */
+export class InsertOneOperation extends SingleStatementWrite<InsertOneResult> {
+  constructor(dbName: string, collectionName: string, document: Document, options: WriteCommandOptions | undefined, inherited: OperationInheritance) {
+    super('insert', WRITE, dbName, collectionName, document, options, inherited);
+  }
+
+  protected readResult(_reply: Document, acknowledged: boolean): InsertOneResult {
+    return { acknowledged, insertedId: this.statement._id };
   }
 }
 
@@ -132,37 +150,17 @@ export function deleteStatement(filter: Document, many: boolean, options: Delete
   return statement;
 }
 
-export class UpdateOperation implements Operation<UpdateResult> {
-  readonly commandName = 'update';
-  readonly capabilities;
-  readonly writeConcern?: Document;
-  readonly session?: unknown;
-
-  constructor(
-    readonly dbName: string,
-    readonly collectionName: string,
-    readonly statement: Document,
-    readonly options: WriteCommandOptions | undefined,
-    inherited: OperationInheritance,
-  ) {
-    this.capabilities = statement.multi === true ? WRITE_NOT_RETRYABLE : WRITE;
-    this.writeConcern = inherited.writeConcern;
-    this.session = inherited.session;
+export class UpdateOperation extends SingleStatementWrite<UpdateResult> {
+  constructor(dbName: string, collectionName: string, statement: Document, options: WriteCommandOptions | undefined, inherited: OperationInheritance) {
+    super('update', statement.multi === true ? WRITE_NOT_RETRYABLE : WRITE, dbName, collectionName, statement, options, inherited);
   }
 
-  buildCommand(): Document {
-    const body: Document = { update: this.collectionName, updates: [this.statement], ordered: true };
-    appendWriteOptions(body, this.options);
-    return body;
-  }
-
-  handleReply(reply: Document): UpdateResult {
-    throwOnWriteErrors(reply);
+  protected readResult(reply: Document, acknowledged: boolean): UpdateResult {
     const n = typeof reply.n === 'number' ? reply.n : 0;
     const upserted = Array.isArray(reply.upserted) ? (reply.upserted as Document[]) : [];
     const upsertedId = upserted.length > 0 ? upserted[0]._id : null;
     return {
-      acknowledged: !isUnacknowledged(this.writeConcern),
+      acknowledged,
       matchedCount: n - upserted.length,
       modifiedCount: typeof reply.nModified === 'number' ? reply.nModified : 0,
       upsertedCount: upserted.length,
@@ -171,32 +169,12 @@ export class UpdateOperation implements Operation<UpdateResult> {
   }
 }
 
-export class DeleteOperation implements Operation<DeleteResult> {
-  readonly commandName = 'delete';
-  readonly capabilities;
-  readonly writeConcern?: Document;
-  readonly session?: unknown;
-
-  constructor(
-    readonly dbName: string,
-    readonly collectionName: string,
-    readonly statement: Document,
-    readonly options: WriteCommandOptions | undefined,
-    inherited: OperationInheritance,
-  ) {
-    this.capabilities = statement.limit === 0 ? WRITE_NOT_RETRYABLE : WRITE;
-    this.writeConcern = inherited.writeConcern;
-    this.session = inherited.session;
+export class DeleteOperation extends SingleStatementWrite<DeleteResult> {
+  constructor(dbName: string, collectionName: string, statement: Document, options: WriteCommandOptions | undefined, inherited: OperationInheritance) {
+    super('delete', statement.limit === 0 ? WRITE_NOT_RETRYABLE : WRITE, dbName, collectionName, statement, options, inherited);
   }
 
-  buildCommand(): Document {
-    const body: Document = { delete: this.collectionName, deletes: [this.statement], ordered: true };
-    appendWriteOptions(body, this.options);
-    return body;
-  }
-
-  handleReply(reply: Document): DeleteResult {
-    throwOnWriteErrors(reply);
-    return { acknowledged: !isUnacknowledged(this.writeConcern), deletedCount: typeof reply.n === 'number' ? reply.n : 0 };
+  protected readResult(reply: Document, acknowledged: boolean): DeleteResult {
+    return { acknowledged, deletedCount: typeof reply.n === 'number' ? reply.n : 0 };
   }
 }

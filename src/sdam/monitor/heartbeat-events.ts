@@ -4,8 +4,8 @@
 // The numeric ids are what the SDAM log messages report (they must not be the address).
 import type { Document } from '../../bson.js';
 
-export interface ServerHeartbeatStartedEvent {
-  readonly name: 'serverHeartbeatStarted';
+/** The fields every heartbeat event carries. */
+export interface ServerHeartbeatEventFields {
   readonly topologyId: number;
   readonly address: string;
   /** The monitor's connection, named by its server address (the spec allows "host:port"). */
@@ -17,26 +17,18 @@ export interface ServerHeartbeatStartedEvent {
   readonly serverConnectionId: number | undefined;
 }
 
-export interface ServerHeartbeatSucceededEvent {
+export interface ServerHeartbeatStartedEvent extends ServerHeartbeatEventFields {
+  readonly name: 'serverHeartbeatStarted';
+}
+
+export interface ServerHeartbeatSucceededEvent extends ServerHeartbeatEventFields {
   readonly name: 'serverHeartbeatSucceeded';
-  readonly topologyId: number;
-  readonly address: string;
-  readonly connectionId: string;
-  readonly awaited: boolean;
-  readonly driverConnectionId: number | undefined;
-  readonly serverConnectionId: number | undefined;
   readonly durationMS: number;
   readonly reply: Document;
 }
 
-export interface ServerHeartbeatFailedEvent {
+export interface ServerHeartbeatFailedEvent extends ServerHeartbeatEventFields {
   readonly name: 'serverHeartbeatFailed';
-  readonly topologyId: number;
-  readonly address: string;
-  readonly connectionId: string;
-  readonly awaited: boolean;
-  readonly driverConnectionId: number | undefined;
-  readonly serverConnectionId: number | undefined;
   readonly durationMS: number;
   readonly failure: Error;
 }

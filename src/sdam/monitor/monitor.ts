@@ -8,6 +8,7 @@ import type { Connection } from '../../connection/connection.js';
 import { serverApiFields } from '../../connection/handshake/handshake.js';
 import type { Reply } from '../../connection/reply.js';
 import { MongoError, MongoNetworkError, MongoRuntimeError, MongoServerError } from '../../errors.js';
+import { sleep } from '../../util/sleep.js';
 import { serverDescriptionFromHello, unknownServerDescription } from '../server-description.js';
 import { parseTopologyVersion, type TopologyVersion } from '../topology-version.js';
 import type { ServerType } from '../types.js';
@@ -18,7 +19,7 @@ import {
   type MonitorOptions,
 } from './monitor-options.js';
 import { RttMonitor, RttSampler } from './rtt-monitor.js';
-import { Alarm, sleep } from './timers.js';
+import { Alarm } from './timers.js';
 
 type CheckOutcome = { readonly kind: 'completed'; readonly result: MonitorCheckResult } | { readonly kind: 'cancelled' };
 

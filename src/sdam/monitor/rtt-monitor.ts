@@ -3,9 +3,9 @@
 // connection while the server monitor streams (server-monitoring spec
 // "Measuring RTT"). RTT checks publish no events and never change the topology.
 import type { Connection } from '../../connection/connection.js';
+import { sleep } from '../../util/sleep.js';
 import { averageRoundTripTime } from '../round-trip-time.js';
 import type { MonitorConnector } from './monitor-options.js';
-import { sleep } from './timers.js';
 
 const MIN_RTT_WINDOW = 10;
 /** The spec reports 0 as the minimum until this many samples exist. */

@@ -1,21 +1,7 @@
-// Abortable waits for monitors. Every timer is cleared when its signal aborts, so a
-// stopped monitor leaves nothing scheduled; timers are unref'd so a forgotten
-// client's heartbeats alone never keep a process alive.
-
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+// The monitors' wake-up alarm, over the shared abortable sleep (src/util/sleep.ts): its
+// timer is cleared when the signal aborts, so a stopped monitor leaves nothing scheduled,
+// and unref'd, so a forgotten client's heartbeats alone never keep a process alive.
+import { sleep } from '../../util/sleep.js';
 
 /**
  * A wake-up flag with memory (like a threading Event): ring() wakes the current

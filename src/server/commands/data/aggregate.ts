@@ -9,7 +9,7 @@ import { DEFAULT_FIRST_BATCH_SIZE } from '../../cursors/batch.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandContext, CommandHandler } from '../../types.js';
 import { collStatsDocument } from '../admin/coll-stats.js';
-import { checkHint, cursorOptions, letVariables, missingField, truthy, wrongType } from './common.js';
+import { checkHint, cursorOptions, letVariables, requiredArray, truthy } from './common.js';
 
 export interface AggregatePlan {
   ns: string;
@@ -19,10 +19,7 @@ export interface AggregatePlan {
 
 export function runAggregate(command: Document, context: CommandContext): AggregatePlan {
   const target: unknown = command.aggregate;
-  const pipeline: unknown = command.pipeline;
-  if (pipeline === undefined) throw missingField('aggregate', 'pipeline');
-  if (!Array.isArray(pipeline)) throw wrongType('aggregate', 'pipeline', pipeline, 'array');
-  const stages = pipeline as Document[];
+  const stages = requiredArray(command, 'aggregate', 'pipeline') as Document[];
   if (isPlainDocument(stages[0]) && '$changeStream' in stages[0]) throw new CommandError(40573, 'The $changeStream stage is only supported on replica sets');
   const variables = letVariables(command, 'aggregate');
   const collation = command.collation;

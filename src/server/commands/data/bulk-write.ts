@@ -9,7 +9,7 @@ import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import type { Storage } from '../../storage/storage.js';
 import type { CommandContext, CommandHandler } from '../../types.js';
-import { cursorOptions, errorFields, letVariables, missingField, optionalDocument, truthy, wrongType } from './common.js';
+import { cursorOptions, errorFields, isOrdered, letVariables, missingField, optionalDocument, requiredArray, truthy, wrongType } from './common.js';
 import { executeDelete } from './delete.js';
 import { executeUpdate, parseUpdateStatement, type UpdateFieldNames } from './update.js';
 
@@ -40,13 +40,6 @@ interface Counts {
 }
 
 const BULK_UPDATE_FIELDS: UpdateFieldNames = { element: (i) => `ops.${i}`, owner: 'bulkWrite.ops', q: 'filter', u: 'updateMods' };
-
-function requiredArray(command: Document, field: string): unknown[] {
-  const value = command[field];
-  if (value === undefined) throw missingField('bulkWrite', field);
-  if (!Array.isArray(value)) throw wrongType('bulkWrite', field, value, 'array');
-  return value;
-}
 
 function parseNamespace(entry: unknown, index: number): Namespace {
   if (!isPlainDocument(entry)) throw wrongType('bulkWrite', `nsInfo.${index}`, entry, 'object');
@@ -127,14 +120,14 @@ export const bulkWriteHandler: CommandHandler = {
   name: 'bulkWrite',
   run(command: Document, context: CommandContext) {
     if (context.dbName !== 'admin') throw new CommandError(ErrorCodes.Unauthorized, 'bulkWrite may only be run against the admin database.');
-    const rawOps = requiredArray(command, 'ops');
-    const rawNsInfo = requiredArray(command, 'nsInfo');
+    const rawOps = requiredArray(command, 'bulkWrite', 'ops');
+    const rawNsInfo = requiredArray(command, 'bulkWrite', 'nsInfo');
     if (rawOps.length === 0 || rawOps.length > MAX_WRITE_BATCH_SIZE) {
       throw new CommandError(ErrorCodes.InvalidLength, `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${rawOps.length} operations.`);
     }
     const namespaces = rawNsInfo.map((entry, i) => parseNamespace(entry, i));
     const ops = rawOps.map((raw, i) => parseOp(raw, i, namespaces));
-    const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    const ordered = isOrdered(command);
     const errorsOnly = truthy(command.errorsOnly);
     const variables = letVariables(command, 'bulkWrite');
     const batchSize = cursorBatchSize(command);

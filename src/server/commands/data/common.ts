@@ -30,6 +30,19 @@ export function wrongType(commandName: string, field: string, value: unknown, ex
   return new CommandError(ErrorCodes.TypeMismatch, `BSON field '${commandName}.${field}' is the wrong type '${bsonTypeOf(value)}', expected type '${expected}'`);
 }
 
+/** A required array field: missing or of another type fails as mongod's command parser does. */
+export function requiredArray(command: Document, commandName: string, field: string): unknown[] {
+  const value: unknown = command[field];
+  if (value === undefined) throw missingField(commandName, field);
+  if (!Array.isArray(value)) throw wrongType(commandName, field, value, 'array');
+  return value;
+}
+
+/** A write command's `ordered` (default true). */
+export function isOrdered(command: Document): boolean {
+  return command.ordered === undefined ? true : truthy(command.ordered);
+}
+
 export function optionalDocument(command: Document, commandName: string, field: string): Document | undefined {
   const value = command[field];
   if (value === undefined || value === null) return undefined;

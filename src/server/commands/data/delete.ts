@@ -5,7 +5,7 @@ import { ErrorCodes } from '../../error-codes.js';
 import { isPlainDocument, toNumber } from '../../query/bson-types.js';
 import type { CollectionStore } from '../../storage/storage.js';
 import type { CommandHandler } from '../../types.js';
-import { checkHint, collectionName, letVariables, missingField, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
+import { checkHint, collectionName, isOrdered, letVariables, missingField, requiredArray, selectRecords, wrongType, writeErrorEntry } from './common.js';
 
 export interface DeleteStatement {
   q: Document;
@@ -28,10 +28,8 @@ export const deleteHandler: CommandHandler = {
   name: 'delete',
   run(command, context) {
     const coll = collectionName(command, 'delete');
-    const deletes = command.deletes;
-    if (deletes === undefined) throw missingField('delete', 'deletes');
-    if (!Array.isArray(deletes)) throw wrongType('delete', 'deletes', deletes, 'array');
-    const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    const deletes = requiredArray(command, 'delete', 'deletes');
+    const ordered = isOrdered(command);
     const variables = letVariables(command, 'delete');
     const collection = context.server.storage.collection(context.dbName, coll);
     let n = 0;

@@ -7,7 +7,7 @@ import { valuesEqual } from '../../query/compare.js';
 import type { CollectionStore, IndexSpec } from '../../storage/storage.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandHandler } from '../../types.js';
-import { collectionName, cursorOptions, missingField, wrongType } from './common.js';
+import { collectionName, cursorOptions, missingField, requiredArray, wrongType } from './common.js';
 
 const INDEX_OPTIONS = [
   'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden', 'weights',
@@ -73,9 +73,7 @@ export const createIndexesHandler: CommandHandler = {
   name: 'createIndexes',
   run(command, context) {
     const coll = collectionName(command, 'createIndexes');
-    const raw = command.indexes;
-    if (raw === undefined) throw missingField('createIndexes', 'indexes');
-    if (!Array.isArray(raw)) throw wrongType('createIndexes', 'indexes', raw, 'array');
+    const raw = requiredArray(command, 'createIndexes', 'indexes');
     if (raw.length === 0) throw new CommandError(ErrorCodes.BadValue, 'Must specify at least one index to create');
     const specs = raw.map(normalizeSpec);
     const { collection, created } = context.server.storage.ensureCollection(context.dbName, coll);

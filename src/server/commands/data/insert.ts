@@ -2,16 +2,14 @@
 import type { Document } from '../../../bson.js';
 import { isPlainDocument } from '../../query/bson-types.js';
 import type { CommandHandler } from '../../types.js';
-import { collectionName, missingField, truthy, wrongType, writeErrorEntry } from './common.js';
+import { collectionName, isOrdered, requiredArray, wrongType, writeErrorEntry } from './common.js';
 
 export const insertHandler: CommandHandler = {
   name: 'insert',
   run(command, context) {
     const coll = collectionName(command, 'insert');
-    const documents = command.documents;
-    if (documents === undefined) throw missingField('insert', 'documents');
-    if (!Array.isArray(documents)) throw wrongType('insert', 'documents', documents, 'array');
-    const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    const documents = requiredArray(command, 'insert', 'documents');
+    const ordered = isOrdered(command);
     const { collection } = context.server.storage.ensureCollection(context.dbName, coll);
     const writeErrors: Document[] = [];
     let n = 0;

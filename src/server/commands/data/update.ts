@@ -7,7 +7,7 @@ import { compileFilter } from '../../query/matcher.js';
 import { applyUpdate, updateKind, upsertSeed } from '../../query/update.js';
 import type { CollectionStore, Storage } from '../../storage/storage.js';
 import type { CommandHandler } from '../../types.js';
-import { checkHint, collectionName, letVariables, missingField, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
+import { checkHint, collectionName, isOrdered, letVariables, missingField, requiredArray, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
 
 export interface UpdateStatementResult {
   n: number;
@@ -119,10 +119,8 @@ export const updateHandler: CommandHandler = {
   name: 'update',
   run(command, context) {
     const coll = collectionName(command, 'update');
-    const updates = command.updates;
-    if (updates === undefined) throw missingField('update', 'updates');
-    if (!Array.isArray(updates)) throw wrongType('update', 'updates', updates, 'array');
-    const ordered = command.ordered === undefined ? true : truthy(command.ordered);
+    const updates = requiredArray(command, 'update', 'updates');
+    const ordered = isOrdered(command);
     // mongod parses every statement's pipeline with the command: a bad one fails the whole command.
     for (const raw of updates) if (isPlainDocument(raw) && Array.isArray(raw.u)) checkUpdatePipeline(raw.u);
     const variables = letVariables(command, 'update');
