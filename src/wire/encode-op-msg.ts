@@ -54,7 +54,9 @@ function writeSequence(writer: MessageWriter, sequence: DocumentSequence | Seria
   const sizeAt = writer.reserve(4);
   writer.cstring(identifier);
   if (isSerialized(sequence)) {
-    for (const [index, bytes] of sequence.serialized.entries()) {
+    const { serialized } = sequence;
+    for (let index = 0; index < serialized.length; index++) {
+      const bytes = serialized[index];
       const declared = bytes.length >= 5 ? bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24) : -1;
       if (declared !== bytes.length) {
         throw new MongoInvalidArgumentError(`serialized document ${index} of sequence '${identifier}' is not one BSON document (${bytes.length} bytes, length field ${declared})`);

@@ -5,6 +5,7 @@
 import type { Document } from '../bson.js';
 import { serializeWithBufferAndIndex } from '../bson.js';
 import { MongoInvalidArgumentError } from '../errors.js';
+import { encodePlainDocument } from './bson-encode/index.js';
 
 export interface SerializeSettings {
   ignoreUndefined: boolean;
@@ -34,6 +35,11 @@ export class MessageWriter {
     const bigger = Buffer.allocUnsafe(size);
     this.buffer.copy(bigger, 0, 0, this.length);
     this.buffer = bigger;
+  }
+
+  /** Guarantees `bytes` writable bytes after `length` (may replace `buffer`). */
+  ensure(bytes: number): void {
+    if (this.length + bytes > this.buffer.length) this.grow(this.length + bytes);
   }
 
   reserve(bytes: number): number {
@@ -77,6 +83,7 @@ export class MessageWriter {
       const kind = document === null ? 'null' : Array.isArray(document) ? 'an array' : typeof document;
       throw new MongoInvalidArgumentError(`${what} must be a document, got ${kind}`);
     }
+    if (encodePlainDocument(this, document, settings.ignoreUndefined)) return;
     for (;;) {
       try {
         const lastIndex = serializeWithBufferAndIndex(document, this.buffer, {
