@@ -157,7 +157,7 @@ export async function connect(options: ConnectionOptions, request: ConnectReques
           auth === undefined
             ? undefined
             : {
-                prepare: (doc) => auth.prepare(doc),
+                prepare: (doc, conn) => auth.prepare(doc, conn),
                 finish: async (conn, reply) => {
                   helloDone = true; // errors from here on are auth errors: no backpressure labels
                   await auth.finish(conn, reply);

@@ -5,7 +5,7 @@ import type { ObjectId } from '../bson.js';
 import type { Connection } from '../connection/connection.js';
 import type { ConnectionPool } from '../connection/pool/pool.js';
 import type { TimeoutContext } from '../connection/timeout-context.js';
-import { MongoNetworkError, MongoPoolClearedError } from '../errors.js';
+import { MongoNetworkError, MongoPoolClearedError, MongoServerError } from '../errors.js';
 import type { Monitor } from './monitor/monitor.js';
 import type { ServerDescription } from './server-description.js';
 import type { ServerType } from './types.js';
@@ -83,8 +83,9 @@ export class Server {
     try {
       connection = await this.pool.checkOut({ timeout: ctx });
     } catch (error) {
-      // A connection that failed while being established reports as a handshake error.
-      if (error instanceof MongoNetworkError && !(error instanceof MongoPoolClearedError)) {
+      // A connection that failed while being established (network or authentication error)
+      // reports as a handshake error: SDAM marks the server Unknown and clears the pool.
+      if ((error instanceof MongoNetworkError && !(error instanceof MongoPoolClearedError)) || error instanceof MongoServerError) {
         this.owner.handleServerError(this, error, { generation, serviceId: undefined, maxWireVersion: 0, completedHandshake: false });
       }
       throw error;

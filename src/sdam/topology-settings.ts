@@ -1,4 +1,5 @@
 // The Topology's configuration, and its derivation from a parsed connection string.
+import { createAuthenticator } from '../auth/authenticator.js';
 import type { ConnectionOptions } from '../connection/connect.js';
 import type { ConnectionPoolOptions } from '../connection/pool/options.js';
 import type { DnsResolver } from '../connection/srv/resolver.js';
@@ -76,6 +77,11 @@ export function topologySettingsFrom(parsed: ParsedConnectionString, resolver: D
     compressors: parsed.compressors,
     serverApi: parsed.serverApi,
     loadBalanced: parsed.loadBalanced,
+    // Pool connections authenticate; the topology strips `auth` from monitoring connections.
+    auth:
+      parsed.credentials === undefined
+        ? undefined
+        : createAuthenticator(parsed.credentials, { replyTimeoutMS: parsed.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS }),
     ...extras.connection,
   };
   return {

@@ -3,6 +3,7 @@
 // (hello, connectionStatus, serverStatus) read and update it by connection id.
 import type { Document } from '../bson.js';
 import type { CompressorName } from '../wire/index.js';
+import { newConnectionAuthState, type ConnectionAuthState } from './auth/security.js';
 import type { ConnectionInfo } from './types.js';
 
 export class ConnectionState {
@@ -11,6 +12,8 @@ export class ConnectionState {
   compressors: CompressorName[] = [];
   /** Set once the handshake's client metadata was received: it may not be sent again. */
   clientMetadataReceived = false;
+  /** The user this connection authenticated as, and any SASL conversation in progress. */
+  readonly auth: ConnectionAuthState = newConnectionAuthState();
 
   constructor(id: number, remoteAddress: string) {
     this.info = { id, appName: undefined, clientMetadata: undefined, remoteAddress };

@@ -22,6 +22,8 @@ export interface DispatcherDependencies {
   readonly localSessions?: LocalSessionCache;
   /** Called with exceptions that were not CommandErrors (bugs): they become InternalError replies. */
   readonly onInternalError: (error: unknown, commandName: string) => void;
+  /** Access control: throws CommandError (Unauthorized) when the connection may not run the command. */
+  readonly checkAccess?: (commandName: string, connection: ConnectionInfo) => void;
 }
 
 export interface DispatchRequest {
@@ -44,6 +46,7 @@ export class Dispatcher {
     try {
       const handler = this.deps.registry.lookup(commandName);
       if (handler === undefined) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${commandName}'`);
+      this.deps.checkAccess?.(handler.name, request.connection);
       checkCommandSize(request.bodyBytes, request.body);
       checkGenericArguments(commandName, request.body);
       this.deps.localSessions?.touch(request.body.lsid);

@@ -2,6 +2,7 @@
 //   const server = await MemoryServer.start();   // 127.0.0.1, ephemeral port
 //   new MongoClient(server.uri) ...; await server.stop();
 import { MongoInvalidArgumentError } from '../errors.js';
+import { ServerSecurity } from './auth/security.js';
 import { builtinHandlers } from './builtin-handlers.js';
 import { CommandRegistry, type RegisterOptions } from './command-registry.js';
 import { ConnectionDirectory } from './connection-state.js';
@@ -26,6 +27,23 @@ export interface MemoryServerOptions {
    * for protocol errors. Default: one line on stderr for handler exceptions only.
    */
   onError?: (event: ServerErrorEvent) => void;
+  /**
+   * Access control, as mongod's --auth: unauthenticated connections may run only
+   * hello, the authentication commands, ping, buildInfo and connectionStatus.
+   * Default false: nothing is enforced (users can still be created and authenticate).
+   */
+  auth?: boolean;
+  /** Users to create before the server accepts connections (SCRAM-SHA-1 and -256 unless `mechanisms` says otherwise). */
+  users?: readonly MemoryServerUser[];
+}
+
+export interface MemoryServerUser {
+  user: string;
+  pwd: string;
+  /** The user's authentication database; default 'admin'. */
+  db?: string;
+  mechanisms?: ReadonlyArray<'SCRAM-SHA-1' | 'SCRAM-SHA-256'>;
+  roles?: unknown[];
 }
 
 export type ServerErrorEvent =
@@ -48,6 +66,22 @@ function validatedOptions(options: MemoryServerOptions): { host: string; port: n
   return { host, port };
 }
 
+function securityFrom(options: MemoryServerOptions): ServerSecurity {
+  if (options.auth !== undefined && typeof options.auth !== 'boolean') throw new MongoInvalidArgumentError('MemoryServer auth must be a boolean');
+  const security = new ServerSecurity(options.auth === true);
+  for (const [i, seed] of (options.users ?? []).entries()) {
+    if (typeof seed.user !== 'string' || seed.user.length === 0 || typeof seed.pwd !== 'string') {
+      throw new MongoInvalidArgumentError(`MemoryServer users[${i}] needs a non-empty string 'user' and a string 'pwd'`);
+    }
+    try {
+      security.users.create({ user: seed.user, db: seed.db ?? 'admin', pwd: seed.pwd, roles: seed.roles ?? [{ role: 'root', db: 'admin' }], mechanisms: seed.mechanisms });
+    } catch (error) {
+      throw new MongoInvalidArgumentError(`MemoryServer users[${i}] (${seed.user}) is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  return security;
+}
+
 /** The host a client should dial: wildcard binds are reached through loopback. */
 function dialHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
@@ -61,7 +95,7 @@ export class MemoryServer {
   private boundPort = 0;
   private stopping: Promise<void> | undefined;
 
-  private constructor(private readonly host: string, onError: (event: ServerErrorEvent) => void) {
+  private constructor(private readonly host: string, onError: (event: ServerErrorEvent) => void, security: ServerSecurity) {
     const registry = new CommandRegistry();
     const failpoints = new FailPointRegistry();
     const runtime: ServerRuntime = {
@@ -72,6 +106,7 @@ export class MemoryServer {
       failpoints,
       topology: new TopologyVersion(),
       connections: new ConnectionDirectory(),
+      security,
       startedAt: new Date(),
       address: () => this.address,
     };
@@ -83,6 +118,7 @@ export class MemoryServer {
       server: runtime,
       localSessions: runtime.localSessions,
       onInternalError: (error, commandName) => onError({ kind: 'handlerError', commandName, error }),
+      checkAccess: (commandName, connection) => security.checkAccess(commandName, runtime.connections.get(connection.id)?.auth),
     });
     this.listener = new WireListener({
       runtime,
@@ -94,7 +130,7 @@ export class MemoryServer {
   /** Starts a server and resolves once it is listening. */
   static async start(options: MemoryServerOptions = {}): Promise<MemoryServer> {
     const { host, port } = validatedOptions(options);
-    const server = new MemoryServer(host, options.onError ?? defaultOnError);
+    const server = new MemoryServer(host, options.onError ?? defaultOnError, securityFrom(options));
     server.boundPort = await server.listener.listen(host, port);
     return server;
   }

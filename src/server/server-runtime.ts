@@ -1,5 +1,6 @@
 // Everything one running server owns, shared by the wire server, the
 // dispatcher and the admin commands. Data handlers see only ServerContext.
+import type { ServerSecurity } from './auth/security.js';
 import type { CommandRegistry } from './command-registry.js';
 import type { ConnectionDirectory } from './connection-state.js';
 import type { MemoryCursorStore } from './cursors/cursor-store.js';
@@ -20,6 +21,8 @@ export interface ServerRuntime extends ServerContext {
   readonly failpoints: FailPointRegistry;
   readonly topology: TopologyVersion;
   readonly connections: ConnectionDirectory;
+  /** Users, SASL conversations and (when started with auth) access control. */
+  readonly security: ServerSecurity;
   readonly startedAt: Date;
   /** The listening address ("host:port" in replies), known once listening. */
   address(): ServerAddress;

@@ -20,9 +20,10 @@ export interface ServerApi {
 /**
  * Filled by the auth layer: `prepare` adds saslSupportedMechs / speculativeAuthenticate
  * to the handshake document; `finish` authenticates the connection with the hello reply.
+ * Both receive the connection, so one hook can keep per-connection conversation state.
  */
 export interface HandshakeAuthHook {
-  prepare(handshake: Document): void | Promise<void>;
+  prepare(handshake: Document, connection: Connection): void | Promise<void>;
   finish(connection: Connection, hello: Reply): Promise<void>;
 }
 
@@ -71,7 +72,7 @@ export async function performHandshake(
   limits: HandshakeLimits = {},
 ): Promise<StreamDescription> {
   const command = buildHandshakeCommand(options);
-  await options.auth?.prepare(command);
+  await options.auth?.prepare(command, connection);
   const reply = await connection.command('admin', command, {
     timeout: limits.timeout ?? TimeoutContext.none(),
     socketTimeoutMS: limits.replyTimeoutMS ?? 0,

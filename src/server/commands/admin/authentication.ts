@@ -1,31 +1,25 @@
-// Authentication commands. The embedded server has no users to authenticate
-// against (it runs without access control), so every attempt fails the way a
-// real mongod fails an unknown user; the commands exist so that clients see
-// server errors (and failpoints on them apply) rather than CommandNotFound.
+// Authentication commands: saslStart / saslContinue run SCRAM-SHA-1 and
+// SCRAM-SHA-256 against the server's users (src/server/auth/); a successful
+// conversation authenticates the connection. Other mechanisms fail as on a
+// mongod that has them disabled; `authenticate` (MONGODB-X509) always fails.
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
-import type { CommandHandler } from '../../types.js';
+import { AUTHENTICATION_FAILED } from '../../auth/scram-conversation.js';
+import { newConnectionAuthState, type ConnectionAuthState } from '../../auth/security.js';
+import type { ServerRuntime } from '../../server-runtime.js';
+import type { CommandHandler, ConnectionInfo } from '../../types.js';
 
-/** mongod's deliberately uninformative reply to any failed authentication. */
-const AUTHENTICATION_FAILED = 'Authentication failed.';
-
-export function authenticationCommands(): CommandHandler[] {
+export function authenticationCommands(runtime: ServerRuntime): CommandHandler[] {
+  // Connections the directory does not know (bare dispatcher tests) get throwaway state.
+  const authOf = (connection: ConnectionInfo): ConnectionAuthState => runtime.connections.get(connection.id)?.auth ?? newConnectionAuthState();
   return [
     {
       name: 'saslStart',
-      run(command) {
-        if (typeof command.mechanism !== 'string') {
-          throw new CommandError(ErrorCodes.IDLFailedToParse, "BSON field 'saslStart.mechanism' is missing but a required field");
-        }
-        throw new CommandError(ErrorCodes.AuthenticationFailed, AUTHENTICATION_FAILED);
-      },
+      run: (command, context) => runtime.security.saslStart(command, context.dbName, authOf(context.connection)),
     },
     {
       name: 'saslContinue',
-      run() {
-        // No saslStart ever succeeds, so there is never a conversation to continue.
-        throw new CommandError(ErrorCodes.ProtocolError, 'No SASL session state found');
-      },
+      run: (command, context) => runtime.security.saslContinue(command, authOf(context.connection)),
     },
     {
       name: 'authenticate',
@@ -33,6 +27,14 @@ export function authenticationCommands(): CommandHandler[] {
         throw new CommandError(ErrorCodes.AuthenticationFailed, AUTHENTICATION_FAILED);
       },
     },
-    { name: 'logout', run: () => ({}) },
+    {
+      name: 'logout',
+      run(_command, context) {
+        const auth = authOf(context.connection);
+        auth.user = undefined;
+        auth.conversation = undefined;
+        return {};
+      },
+    },
   ];
 }

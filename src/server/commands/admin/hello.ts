@@ -54,6 +54,7 @@ export function helloCommand(runtime: ServerRuntime): CommandHandler {
         readOnly: false,
       });
       if (state !== undefined && state.compressors.length > 0) reply.compression = [...state.compressors];
+      Object.assign(reply, runtime.security.helloFields(command, state?.auth));
       return reply;
     },
   };

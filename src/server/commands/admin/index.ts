@@ -21,8 +21,8 @@ export function adminCommandHandlers(runtime: ServerRuntime): CommandHandler[] {
     configureFailPointCommand(runtime),
     listCommandsCommand(runtime),
     ...standaloneReplicationCommands(),
-    ...authenticationCommands(),
-    ...userCommands(),
+    ...authenticationCommands(runtime),
+    ...userCommands(runtime.security.users),
     ...stableApiTestCommands(),
   ];
 }

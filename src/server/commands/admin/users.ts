@@ -1,22 +1,13 @@
 // User management (createUser, updateUser, dropUser, usersInfo,
-// dropAllUsersFromDatabase). The embedded server never enforces access
-// control, so users are only recorded; the commands exist because clients and
-// failpoints (failCommand on createUser) expect a real server to know them.
+// dropAllUsersFromDatabase). Users with a pwd get SCRAM credentials they can
+// authenticate with; roles are recorded but not enforced (an authenticated
+// user may run anything).
 import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { typeName } from '../../stable-api.js';
+import { scramMechanismsOf, type StoredUser, type UserStore } from '../../auth/user-store.js';
 import type { CommandHandler } from '../../types.js';
-
-interface StoredUser {
-  readonly user: string;
-  readonly db: string;
-  roles: unknown[];
-  customData: Document | undefined;
-  mechanisms: string[];
-}
-
-const DEFAULT_MECHANISMS = ['SCRAM-SHA-1', 'SCRAM-SHA-256'];
 
 function stringField(command: Document, commandName: string, field: string, required: boolean): string | undefined {
   const value = command[field];
@@ -57,26 +48,27 @@ function describe(user: StoredUser): Document {
   return out;
 }
 
-export function userCommands(): CommandHandler[] {
-  const users = new Map<string, StoredUser>();
-  const keyOf = (db: string, user: string): string => `${db}\u0000${user}`;
-  const existing = (commandName: string, db: string): StoredUser => {
-    const found = users.get(keyOf(db, commandName));
-    if (found === undefined) throw new CommandError(ErrorCodes.UserNotFound, `Could not find user "${commandName}" for db "${db}"`);
-    return found;
-  };
+function mechanismsField(command: Document, commandName: string): unknown[] | undefined {
+  const value = command.mechanisms;
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${commandName}.mechanisms' is the wrong type '${typeName(value)}', expected type 'array'`);
+  }
+  return value;
+}
+
+export function userCommands(users: UserStore): CommandHandler[] {
   return [
     {
       name: 'createUser',
       run(command, context) {
         const name = stringField(command, 'createUser', 'createUser', true) ?? '';
         if (name.length === 0) throw new CommandError(ErrorCodes.BadValue, 'User document needs \'user\' field to be non-empty');
-        stringField(command, 'createUser', 'pwd', false);
+        const pwd = stringField(command, 'createUser', 'pwd', false);
         const roles = rolesField(command, 'createUser', true) ?? [];
         const customData = customDataField(command, 'createUser');
-        const key = keyOf(context.dbName, name);
-        if (users.has(key)) throw new CommandError(51003, `User "${name}@${context.dbName}" already exists`);
-        users.set(key, { user: name, db: context.dbName, roles, customData, mechanisms: [...DEFAULT_MECHANISMS] });
+        const mechanisms = mechanismsField(command, 'createUser');
+        users.create({ user: name, db: context.dbName, pwd, roles, customData, mechanisms });
         return {};
       },
     },
@@ -84,10 +76,15 @@ export function userCommands(): CommandHandler[] {
       name: 'updateUser',
       run(command, context) {
         const name = stringField(command, 'updateUser', 'updateUser', true) ?? '';
-        stringField(command, 'updateUser', 'pwd', false);
+        const pwd = stringField(command, 'updateUser', 'pwd', false);
         const roles = rolesField(command, 'updateUser', false);
         const customData = customDataField(command, 'updateUser');
-        const user = existing(name, context.dbName);
+        const mechanisms = mechanismsField(command, 'updateUser');
+        const user = users.existing(context.dbName, name);
+        if (mechanisms !== undefined && pwd === undefined) {
+          throw new CommandError(ErrorCodes.BadValue, 'mechanisms field may only be specified with a new password');
+        }
+        if (pwd !== undefined) users.setPassword(user, pwd, mechanisms === undefined ? user.mechanisms : scramMechanismsOf(mechanisms));
         if (roles !== undefined) user.roles = roles;
         if (customData !== undefined) user.customData = customData;
         return {};
@@ -97,22 +94,15 @@ export function userCommands(): CommandHandler[] {
       name: 'dropUser',
       run(command, context) {
         const name = stringField(command, 'dropUser', 'dropUser', true) ?? '';
-        existing(name, context.dbName);
-        users.delete(keyOf(context.dbName, name));
+        users.existing(context.dbName, name);
+        users.delete(context.dbName, name);
         return {};
       },
     },
     {
       name: 'dropAllUsersFromDatabase',
       run(_command, context) {
-        let n = 0;
-        for (const [key, user] of users) {
-          if (user.db === context.dbName) {
-            users.delete(key);
-            n++;
-          }
-        }
-        return { n };
+        return { n: users.deleteAll(context.dbName) };
       },
     },
     {
@@ -126,7 +116,7 @@ export function userCommands(): CommandHandler[] {
           if (typeof selector === 'string') return user.db === context.dbName && user.user === selector;
           return false;
         };
-        return { users: [...users.values()].filter(wanted).map(describe) };
+        return { users: users.all().filter(wanted).map(describe) };
       },
     },
   ];

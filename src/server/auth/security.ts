@@ -1,0 +1,132 @@
+// Access control for one server: its users, the SASL conversations running on
+// each connection, hello's saslSupportedMechs / speculativeAuthenticate, and
+// (only when the server was started with auth) the rule that unauthenticated
+// connections may run nothing but the handshake and authentication commands.
+import { Binary, type Document } from '../../bson.js';
+import { CommandError } from '../command-error.js';
+import { ErrorCodes } from '../error-codes.js';
+import { AUTHENTICATION_FAILED, parseClientFirst, ServerScramConversation } from './scram-conversation.js';
+import { isScramMechanism } from './scram-credentials.js';
+import { UserStore } from './user-store.js';
+
+/** What a connection has proven, and the conversation it is in the middle of. */
+export interface ConnectionAuthState {
+  user: { readonly user: string; readonly db: string } | undefined;
+  conversation: { readonly id: number; readonly db: string; readonly scram: ServerScramConversation; readonly payloadAsString: boolean } | undefined;
+}
+
+export function newConnectionAuthState(): ConnectionAuthState {
+  return { user: undefined, conversation: undefined };
+}
+
+/** mongod's commands with requiresAuth() false: the handshake, authentication itself, and a few probes. */
+const ALLOWED_UNAUTHENTICATED = new Set(['hello', 'saslStart', 'saslContinue', 'authenticate', 'logout', 'ping', 'buildInfo', 'connectionStatus']);
+
+/** mongod numbers every connection's SASL conversation 1. */
+const CONVERSATION_ID = 1;
+
+function failed(): CommandError {
+  return new CommandError(ErrorCodes.AuthenticationFailed, AUTHENTICATION_FAILED);
+}
+
+/** BinData payloads get BinData back; base64-string payloads (legacy clients) get strings. */
+function payloadOf(command: Document): { bytes: Buffer; asString: boolean } {
+  const payload = command.payload;
+  if (payload instanceof Binary) return { bytes: Buffer.from(payload.buffer.subarray(0, payload.position)), asString: false };
+  if (typeof payload === 'string') return { bytes: Buffer.from(payload, 'base64'), asString: true };
+  if (payload === undefined) {
+    throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${Object.keys(command)[0] ?? 'sasl'}.payload' is missing but a required field`);
+  }
+  throw new CommandError(ErrorCodes.TypeMismatch, 'SASL payload must be BinData or a base64 string');
+}
+
+function encodePayload(bytes: Buffer, asString: boolean): Binary | string {
+  return asString ? bytes.toString('base64') : new Binary(bytes);
+}
+
+export class ServerSecurity {
+  readonly users = new UserStore();
+
+  /** `enforce`: unauthenticated connections may run only ALLOWED_UNAUTHENTICATED commands. */
+  constructor(readonly enforce: boolean) {}
+
+  /** Throws Unauthorized when access control is on and the connection has not authenticated. */
+  checkAccess(commandName: string, auth: ConnectionAuthState | undefined): void {
+    if (!this.enforce || ALLOWED_UNAUTHENTICATED.has(commandName)) return;
+    if (auth?.user !== undefined) return;
+    throw new CommandError(ErrorCodes.Unauthorized, `command ${commandName} requires authentication`);
+  }
+
+  saslStart(command: Document, dbName: string, auth: ConnectionAuthState): Document {
+    const mechanism = command.mechanism;
+    if (typeof mechanism !== 'string') {
+      throw new CommandError(ErrorCodes.IDLFailedToParse, "BSON field 'saslStart.mechanism' is missing but a required field");
+    }
+    auth.conversation = undefined;
+    if (!isScramMechanism(mechanism)) {
+      throw new CommandError(ErrorCodes.MechanismUnavailable, `Received authentication for mechanism ${mechanism} which is unknown or not enabled`);
+    }
+    const { bytes, asString } = payloadOf(command);
+    let scram: ServerScramConversation;
+    try {
+      const clientFirst = parseClientFirst(bytes.toString('utf8'));
+      const user = this.users.get(dbName, clientFirst.user);
+      if (user === undefined) throw failed();
+      const options = command.options;
+      const skipEmptyExchange = typeof options === 'object' && options !== null && (options as Document).skipEmptyExchange === true;
+      scram = new ServerScramConversation(mechanism, user, clientFirst, skipEmptyExchange);
+    } catch {
+      // mongod never tells a client why: unknown user, missing credential and bad message all look alike.
+      throw failed();
+    }
+    auth.conversation = { id: CONVERSATION_ID, db: dbName, scram, payloadAsString: asString };
+    return { conversationId: CONVERSATION_ID, done: false, payload: encodePayload(scram.serverFirstMessage(), asString) };
+  }
+
+  saslContinue(command: Document, auth: ConnectionAuthState): Document {
+    const conversation = auth.conversation;
+    if (conversation === undefined) throw new CommandError(ErrorCodes.ProtocolError, 'No SASL session state found');
+    if (command.conversationId !== conversation.id) {
+      auth.conversation = undefined;
+      throw new CommandError(ErrorCodes.ProtocolError, 'sasl: Mismatched conversation id');
+    }
+    const { bytes } = payloadOf(command);
+    let step;
+    try {
+      step = conversation.scram.next(bytes);
+    } catch {
+      auth.conversation = undefined;
+      throw failed();
+    }
+    const payload = encodePayload(step.payload, conversation.payloadAsString);
+    if (step.kind === 'reply') return { conversationId: conversation.id, done: step.done, payload };
+    auth.conversation = undefined;
+    auth.user = { user: conversation.scram.user.user, db: conversation.db };
+    return { conversationId: conversation.id, done: true, payload };
+  }
+
+  /** The hello reply's additions: the user's mechanisms and the speculative first SASL step. */
+  helloFields(command: Document, auth: ConnectionAuthState | undefined): Document {
+    const fields: Document = {};
+    const requested = command.saslSupportedMechs;
+    if (typeof requested === 'string') {
+      const dot = requested.indexOf('.');
+      if (dot <= 0) throw new CommandError(ErrorCodes.BadValue, `UserName must contain a '.' separated database.user pair: ${requested}`);
+      const user = this.users.get(requested.slice(0, dot), requested.slice(dot + 1));
+      if (user !== undefined) fields.saslSupportedMechs = [...user.mechanisms];
+    }
+    const speculative = command.speculativeAuthenticate;
+    if (auth !== undefined && typeof speculative === 'object' && speculative !== null && !Array.isArray(speculative)) {
+      const start = speculative as Document;
+      if (start.saslStart !== undefined && typeof start.db === 'string') {
+        // A failed speculative attempt is not an error: the client falls back to saslStart.
+        try {
+          fields.speculativeAuthenticate = this.saslStart(start, start.db, auth);
+        } catch {
+          auth.conversation = undefined;
+        }
+      }
+    }
+    return fields;
+  }
+}
