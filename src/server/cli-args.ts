@@ -1,5 +1,5 @@
-// mongrove-server's command line: [--port N] [--host H] [--auth] [--user NAME:PWD]... [--help].
-export const USAGE = `Usage: mongrove-server [--port N] [--host H] [--auth] [--user NAME:PASSWORD]...
+// mongrove-server's command line: [--port N] [--host H] [--auth] [--user NAME:PWD]... [--replSet NAME] [--help].
+export const USAGE = `Usage: mongrove-server [--port N] [--host H] [--auth] [--user NAME:PASSWORD]... [--replSet NAME]
 
 Starts mongrove's embedded MongoDB-wire-compatible server (for tests and
 development, never production) and prints its connection string on the first
@@ -9,6 +9,8 @@ line of stdout. Serves until SIGINT or SIGTERM.
   --host H              interface to listen on (default 127.0.0.1)
   --auth                require authentication (SCRAM-SHA-1/256), as mongod --auth
   --user NAME:PASSWORD  create an admin-database user at start (repeatable)
+  --replSet NAME        run as the primary of a one-member replica set NAME
+                        (the printed connection string names the set)
   --help                show this message
 `;
 
@@ -18,7 +20,7 @@ export interface CliUser {
 }
 
 export type CliCommand =
-  | { kind: 'serve'; host: string; port: number; auth?: boolean; users?: CliUser[] }
+  | { kind: 'serve'; host: string; port: number; auth?: boolean; users?: CliUser[]; replSet?: string }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
 
@@ -27,6 +29,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let port = 0;
   let auth = false;
   const users: CliUser[] = [];
+  let replSet: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
@@ -35,11 +38,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       continue;
     }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag !== '--port' && flag !== '--host' && flag !== '--user') return { kind: 'error', message: `unknown argument '${arg}'` };
+    if (flag !== '--port' && flag !== '--host' && flag !== '--user' && flag !== '--replSet') return { kind: 'error', message: `unknown argument '${arg}'` };
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') return { kind: 'error', message: `${flag} needs a value` };
     if (flag === '--host') {
       host = value;
+    } else if (flag === '--replSet') {
+      replSet = value;
     } else if (flag === '--user') {
       const colon = value.indexOf(':');
       if (colon <= 0) return { kind: 'error', message: `--user must be NAME:PASSWORD, got '${value}'` };
@@ -52,5 +57,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const command: CliCommand = { kind: 'serve', host, port };
   if (auth) command.auth = true;
   if (users.length > 0) command.users = users;
+  if (replSet !== undefined) command.replSet = replSet;
   return command;
 }

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const server = await MemoryServer.start({ host: command.host, port: command.port, auth: command.auth, users: command.users });
+  const server = await MemoryServer.start({ host: command.host, port: command.port, auth: command.auth, users: command.users, replSet: command.replSet });
   process.stdout.write(`${server.uri}\n`);
   const shutdown = (): void => {
     server.stop().then(

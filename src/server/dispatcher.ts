@@ -4,6 +4,7 @@
 // InternalError reply, so one bad command never takes a connection down.
 import { Double, type Document } from '../bson.js';
 import { sleep } from '../util/sleep.js';
+import { CloseConnectionRequest } from './close-connection.js';
 import { CommandError } from './command-error.js';
 import { namesOf, type CommandRegistry } from './command-registry.js';
 import { ErrorCodes } from './error-codes.js';
@@ -12,6 +13,8 @@ import { failCommandAfterRun, failCommandBeforeRun } from './failpoints/fail-com
 import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import { checkCommandSize, checkGenericArguments, maxTimeMSOf } from './generic-arguments.js';
 import type { LocalSessionCache } from './local-sessions.js';
+import type { ReplicaSetState } from './replication/replica-set.js';
+import { checkSessionArguments } from './replication/session-arguments.js';
 import type { CommandContext, CommandHandler, ConnectionInfo, ServerContext } from './types.js';
 
 export interface DispatcherDependencies {
@@ -24,6 +27,8 @@ export interface DispatcherDependencies {
   readonly onInternalError: (error: unknown, commandName: string) => void;
   /** Access control: throws CommandError (Unauthorized) when the connection may not run the command. */
   readonly checkAccess?: (commandName: string, connection: ConnectionInfo) => void;
+  /** One-member replica-set mode: cluster time on every reply, txnNumber accepted. Absent for a standalone. */
+  readonly replication?: ReplicaSetState;
 }
 
 export interface DispatchRequest {
@@ -42,16 +47,29 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDependencies) {}
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
+    const outcome = await this.dispatchUnstamped(request);
+    const replication = this.deps.replication;
+    if (replication !== undefined && outcome.kind === 'reply') {
+      replication.stampReply(outcome.reply, this.deps.registry.lookup(Object.keys(request.body)[0] ?? '')?.name ?? '');
+    }
+    return outcome;
+  }
+
+  private async dispatchUnstamped(request: DispatchRequest): Promise<DispatchOutcome> {
     const commandName = Object.keys(request.body)[0] ?? '';
     try {
       const handler = this.deps.registry.lookup(commandName);
       if (handler === undefined) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${commandName}'`);
       this.deps.checkAccess?.(handler.name, request.connection);
       checkCommandSize(request.bodyBytes, request.body);
-      checkGenericArguments(commandName, request.body);
+      const replication = this.deps.replication;
+      checkSessionArguments(handler.name, request.body, replication !== undefined);
+      checkGenericArguments(commandName, request.body, { replicaSet: replication !== undefined });
+      replication?.clock.observe(request.body.$clusterTime);
       this.deps.localSessions?.touch(request.body.lsid);
       return await this.run(handler, request);
     } catch (error) {
+      if (error instanceof CloseConnectionRequest) return { kind: 'closeConnection' };
       return { kind: 'reply', reply: this.errorReply(error, commandName, request.body) };
     }
   }

@@ -97,6 +97,8 @@ export const ErrorCodes = {
   CannotUseTimeseriesOnView: 0,
   AmbiguousIndexKeyPattern: 246,
   ConversionFailure: 241,
+  NotARetryableWriteCommand: 50768,
+  OperationNotSupportedInTransaction: 263,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -21,10 +21,15 @@ export function checkCommandSize(bodyBytes: number | undefined, body: Document):
   }
 }
 
-export function checkGenericArguments(commandName: string, body: Document): void {
+export interface GenericArgumentOptions {
+  /** A replica-set member serves readConcern snapshot; a standalone refuses it. */
+  readonly replicaSet?: boolean;
+}
+
+export function checkGenericArguments(commandName: string, body: Document, options: GenericArgumentOptions = {}): void {
   checkStableApi(commandName, body);
   if ('writeConcern' in body) checkWriteConcern(body.writeConcern);
-  if ('readConcern' in body) checkReadConcern(body.readConcern);
+  if ('readConcern' in body) checkReadConcern(body.readConcern, options.replicaSet === true);
   if ('maxTimeMS' in body) maxTimeMSOf(body);
 }
 
@@ -69,7 +74,7 @@ function checkWriteConcern(writeConcern: unknown): void {
   }
 }
 
-function checkReadConcern(readConcern: unknown): void {
+function checkReadConcern(readConcern: unknown, replicaSet: boolean): void {
   if (!isDocument(readConcern)) {
     throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'readConcern' is the wrong type '${typeName(readConcern)}', expected type 'object'`);
   }
@@ -82,7 +87,7 @@ function checkReadConcern(readConcern: unknown): void {
     throw new CommandError(ErrorCodes.BadValue, `Enumeration value '${level}' for field 'readConcern.level' is not a valid value.`);
   }
   // A standalone has no majority-committed snapshots to read from (mongod 5.0+).
-  if (level === 'snapshot') throw new CommandError(ErrorCodes.NotAReplicaSet, 'node needs to be a replica set member to use readConcern: snapshot');
+  if (level === 'snapshot' && !replicaSet) throw new CommandError(ErrorCodes.NotAReplicaSet, 'node needs to be a replica set member to use readConcern: snapshot');
 }
 
 function isDocument(value: unknown): value is Document {

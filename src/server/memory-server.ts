@@ -10,6 +10,8 @@ import { MemoryCursorStore } from './cursors/cursor-store.js';
 import { Dispatcher } from './dispatcher.js';
 import { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import { LocalSessionCache } from './local-sessions.js';
+import { ReplicaSetState } from './replication/replica-set.js';
+import { RETRYABLE_WRITE_COMMANDS, retryableWriteHandler } from './replication/retryable-write-handlers.js';
 import { hostString, type ServerAddress, type ServerRuntime } from './server-runtime.js';
 import { Storage } from './storage/storage.js';
 import { TopologyVersion } from './topology-version.js';
@@ -35,6 +37,12 @@ export interface MemoryServerOptions {
   auth?: boolean;
   /** Users to create before the server accepts connections (SCRAM-SHA-1 and -256 unless `mechanisms` says otherwise). */
   users?: readonly MemoryServerUser[];
+  /**
+   * Runs as the primary of a one-member replica set with this name (as mongod --replSet):
+   * hello reports the set, replies carry $clusterTime/operationTime, retryable writes
+   * (lsid + txnNumber) are deduplicated, and `uri` names the set. Default: a standalone.
+   */
+  replSet?: string;
 }
 
 export interface MemoryServerUser {
@@ -95,7 +103,12 @@ export class MemoryServer {
   private boundPort = 0;
   private stopping: Promise<void> | undefined;
 
-  private constructor(private readonly host: string, onError: (event: ServerErrorEvent) => void, security: ServerSecurity) {
+  private constructor(
+    private readonly host: string,
+    onError: (event: ServerErrorEvent) => void,
+    security: ServerSecurity,
+    private readonly replication: ReplicaSetState | undefined,
+  ) {
     const registry = new CommandRegistry();
     const failpoints = new FailPointRegistry();
     const runtime: ServerRuntime = {
@@ -109,9 +122,16 @@ export class MemoryServer {
       security,
       startedAt: new Date(),
       address: () => this.address,
+      ...(replication !== undefined ? { replication } : {}),
     };
     this.runtime = runtime;
     registry.registerAll(builtinHandlers(runtime));
+    if (replication !== undefined) {
+      for (const name of RETRYABLE_WRITE_COMMANDS) {
+        const handler = registry.lookup(name);
+        if (handler !== undefined) registry.register(retryableWriteHandler(handler, replication.history, failpoints), { replace: true });
+      }
+    }
     const dispatcher = new Dispatcher({
       registry,
       failpoints,
@@ -119,6 +139,7 @@ export class MemoryServer {
       localSessions: runtime.localSessions,
       onInternalError: (error, commandName) => onError({ kind: 'handlerError', commandName, error }),
       checkAccess: (commandName, connection) => security.checkAccess(commandName, runtime.connections.get(connection.id)?.auth),
+      ...(replication !== undefined ? { replication } : {}),
     });
     this.listener = new WireListener({
       runtime,
@@ -130,7 +151,8 @@ export class MemoryServer {
   /** Starts a server and resolves once it is listening. */
   static async start(options: MemoryServerOptions = {}): Promise<MemoryServer> {
     const { host, port } = validatedOptions(options);
-    const server = new MemoryServer(host, options.onError ?? defaultOnError, securityFrom(options));
+    const replication = options.replSet === undefined ? undefined : new ReplicaSetState(options.replSet);
+    const server = new MemoryServer(host, options.onError ?? defaultOnError, securityFrom(options), replication);
     server.boundPort = await server.listener.listen(host, port);
     return server;
   }
@@ -143,9 +165,15 @@ export class MemoryServer {
     return { host: dialHost(this.host), port: this.boundPort };
   }
 
-  /** "mongodb://127.0.0.1:PORT/" */
+  /** "mongodb://127.0.0.1:PORT/", or "mongodb://127.0.0.1:PORT/?replicaSet=NAME" in replica-set mode. */
   get uri(): string {
-    return `mongodb://${hostString(this.address)}/`;
+    const base = `mongodb://${hostString(this.address)}/`;
+    return this.replication === undefined ? base : `${base}?replicaSet=${encodeURIComponent(this.replication.setName)}`;
+  }
+
+  /** The replica set's name, when started with `replSet`. */
+  get replicaSetName(): string | undefined {
+    return this.replication?.setName;
   }
 
   /** Adds a command (or replaces one, with { replace: true }); any MongoDB driver or shell can then run it. */
@@ -165,6 +193,7 @@ export class MemoryServer {
       this.runtime.cursors.clear();
       this.runtime.localSessions.clear();
       this.runtime.failpoints.reset();
+      this.replication?.clear();
     })();
     return this.stopping;
   }

@@ -6,6 +6,7 @@ import type { ConnectionDirectory } from './connection-state.js';
 import type { MemoryCursorStore } from './cursors/cursor-store.js';
 import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import type { LocalSessionCache } from './local-sessions.js';
+import type { ReplicaSetState } from './replication/replica-set.js';
 import type { TopologyVersion } from './topology-version.js';
 import type { ServerContext } from './types.js';
 
@@ -24,6 +25,8 @@ export interface ServerRuntime extends ServerContext {
   /** Users, SASL conversations and (when started with auth) access control. */
   readonly security: ServerSecurity;
   readonly startedAt: Date;
+  /** Present in one-member replica-set mode (MemoryServer.start({ replSet })). */
+  readonly replication?: ReplicaSetState;
   /** The listening address ("host:port" in replies), known once listening. */
   address(): ServerAddress;
 }

@@ -1,5 +1,6 @@
 // hello / isMaster / ismaster: the handshake and the SDAM heartbeat. As a
-// standalone we are always writable primary. The first hello may carry client
+// standalone we are always writable primary; in replica-set mode, the primary
+// of a one-member set. The first hello may carry client
 // metadata (recorded for appName-scoped failpoints) and a compression list.
 import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
@@ -10,6 +11,7 @@ import {
   MAX_MESSAGE_SIZE_BYTES,
   MAX_WIRE_VERSION,
   MAX_WRITE_BATCH_SIZE,
+  hostString,
   type ServerRuntime,
 } from '../../server-runtime.js';
 import type { CommandHandler } from '../../types.js';
@@ -39,7 +41,8 @@ export function helloCommand(runtime: ServerRuntime): CommandHandler {
       const legacy = Object.keys(command)[0] !== 'hello';
       const reply: Document = {};
       if (command.helloOk === true) reply.helloOk = true;
-      if (legacy) reply.ismaster = true;
+      if (runtime.replication !== undefined) Object.assign(reply, runtime.replication.helloFields(hostString(runtime.address()), legacy));
+      else if (legacy) reply.ismaster = true;
       else reply.isWritablePrimary = true;
       Object.assign(reply, {
         topologyVersion: runtime.topology.toDocument(),

@@ -1,0 +1,59 @@
+// What one-member replica-set mode adds to a server: its set name and election
+// id, the logical clock, and the retryable-write history. hello reports us as
+// the set's primary; every reply carries $clusterTime and operationTime.
+import { Long, ObjectId, type Document } from '../../bson.js';
+import { MongoInvalidArgumentError } from '../../errors.js';
+import { numberValue } from '../failpoints/failpoint.js';
+import { LogicalClock } from './logical-clock.js';
+import { RetryableWriteHistory } from './retryable-write-history.js';
+
+/** Commands whose success advances the optime (mongod writes an oplog entry for each). */
+const WRITE_COMMANDS = new Set([
+  'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'bulkWrite',
+  'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'renameCollection', 'collMod',
+]);
+
+/** Our one term: no elections ever happen. */
+const TERM = Long.fromNumber(1);
+
+export class ReplicaSetState {
+  readonly clock = new LogicalClock();
+  readonly history = new RetryableWriteHistory();
+  /** Fixed per server: a driver compares it across heartbeats to detect stale primaries. */
+  readonly electionId = new ObjectId();
+
+  constructor(readonly setName: string) {
+    if (typeof setName !== 'string' || setName.length === 0 || /[/\s,]/.test(setName)) {
+      throw new MongoInvalidArgumentError(`MemoryServer replSet must be a non-empty set name without '/', ',' or spaces, got ${JSON.stringify(setName)}`);
+    }
+  }
+
+  /** hello's replica-set fields for the member reached at `me` ("host:port"). */
+  helloFields(me: string, legacy: boolean): Document {
+    const opTime = { ts: this.clock.current(), t: TERM };
+    const writeDate = new Date(opTime.ts.t * 1000);
+    return {
+      hosts: [me],
+      setName: this.setName,
+      setVersion: 1,
+      ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
+      secondary: false,
+      primary: me,
+      me,
+      electionId: this.electionId,
+      lastWrite: { opTime, lastWriteDate: writeDate, majorityOpTime: opTime, majorityWriteDate: writeDate },
+    };
+  }
+
+  /** Adds `$clusterTime` and `operationTime`; a successful write command first ticks the clock. */
+  stampReply(reply: Document, commandName: string): void {
+    const succeeded = numberValue(reply.ok) === 1;
+    const operationTime = succeeded && WRITE_COMMANDS.has(commandName) ? this.clock.tick() : this.clock.current();
+    reply.$clusterTime = this.clock.clusterTimeDocument();
+    reply.operationTime = operationTime;
+  }
+
+  clear(): void {
+    this.history.clear();
+  }
+}
