@@ -3,13 +3,21 @@
 // retry loop whose state is an explicit object the session hooks can use.
 import type { Document } from '../bson.js';
 import { TimeoutContext } from '../connection/timeout-context.js';
-import { MongoClientClosedError, MongoServerError, MongoWriteConcernError } from '../errors.js';
+import { MongoClientClosedError, MongoCompatibilityError, MongoServerError, MongoWriteConcernError } from '../errors.js';
 import { newOperationId } from '../monitoring/command-events.js';
 import type { CommandEventMap } from '../monitoring/command-events.js';
 import type { EventTarget } from '../monitoring/event-sink.js';
 import { PRIMARY, readPreferenceDocument, type ReadPreferenceLike, type ServerApiLike } from './concerns.js';
 import type { ExecutionContext, Operation } from './operations/operation.js';
-import { deprioritizeAfter, errorToReport, shouldRetry, type RetryState } from './retry-policy.js';
+import {
+  deprioritizeAfter,
+  errorToReport,
+  rewriteUnsupportedRetryableWrite,
+  serverSupportsRetryableWrites,
+  shouldRetry,
+  type ReportedError,
+  type RetryState,
+} from './retry-policy.js';
 import { sendMonitored, sendUnmonitored } from './send.js';
 import type { ConnectionHandle, OperationTarget, ServerHandle, ServerTypeName, TimeoutContextLike, TopologyTypeName } from './target.js';
 
@@ -101,23 +109,28 @@ export class Executor {
       txnNumber: undefined,
       operationId: options?.operationId ?? newOperationId(),
       server: undefined,
+      serverDescription: undefined,
       session: undefined,
       keepSession: options?.keepSession === true,
+      commandSent: false,
     };
     const hooks = this.settings.hooks;
     hooks?.begin?.(operation, state);
     let finalError: unknown;
+    let reported: ReportedError | undefined;
     try {
       for (;;) {
         try {
           return await this.attempt(operation, state, options);
         } catch (error) {
           hooks?.attemptFailed?.(error, operation, state);
-          const report = errorToReport(state.lastError, error);
           const inTransaction = hooks?.inTransaction?.(operation) ?? false;
-          if (!shouldRetry(operation, state, error, this.settings, inTransaction)) {
-            finalError = report;
-            throw report;
+          const retry = shouldRetry(operation, state, error, this.settings, inTransaction);
+          rewriteUnsupportedRetryableWrite(error, state);
+          reported = this.reportable(operation, reported, error, state);
+          if (!retry) {
+            finalError = reported.error;
+            throw finalError;
           }
           if (state.server !== undefined && deprioritizeAfter(target.topologyType, error)) state.deprioritized.push(state.server);
           state.lastError = error;
@@ -129,6 +142,15 @@ export class Executor {
     }
   }
 
+  /**
+   * Writes report the latest error that shows a write was attempted (else the first);
+   * reads report the latest, unless it says no writes were performed.
+   */
+  private reportable(operation: Operation<unknown>, reported: ReportedError | undefined, error: unknown, state: RetryState): ReportedError {
+    if (operation.capabilities.kind === 'write') return errorToReport(reported, error, state.commandSent);
+    return errorToReport(reported, error, true);
+  }
+
   /** Hands back an implicit session kept with ExecuteOptions.keepSession (explicit ones are ignored). */
   releaseSession(session: unknown): void {
     if (session !== undefined) this.settings.hooks?.releaseImplicit?.(session);
@@ -136,8 +158,14 @@ export class Executor {
 
   private async attempt<T>(operation: Operation<T>, state: RetryState, options: ExecuteOptions | undefined): Promise<Executed<T>> {
     const ctx: TimeoutContextLike = options?.timeout ?? (options?.signal !== undefined ? TimeoutContext.create({ signal: options.signal }) : TimeoutContext.none());
+    state.commandSent = false;
     const server = await this.chooseServer(operation, state, options, ctx);
+    if (state.attempt > 0 && operation.capabilities.kind === 'write' && !serverSupportsRetryableWrites(server)) {
+      // Retrying is not possible: the previous attempt's error is the one reported.
+      throw new MongoCompatibilityError(`the server selected to retry ${operation.commandName} does not support retryable writes`);
+    }
     state.server = server;
+    state.serverDescription = server.description;
     const pinned = options?.connection;
     const connection = pinned ?? (await server.checkOut(ctx));
     let keep = pinned !== undefined;
@@ -148,6 +176,7 @@ export class Executor {
       const sequences = operation.sequences?.(context);
       const events = this.settings.events;
       let reply: Document;
+      state.commandSent = true;
       try {
         reply =
           events.wants('commandStarted') || events.wants('commandSucceeded') || events.wants('commandFailed')
@@ -155,8 +184,10 @@ export class Executor {
             : await sendUnmonitored(operation, body, sequences, connection, ctx);
         this.settings.hooks?.observeReply?.(reply, operation, state);
         if (Number(reply.ok) !== 1) throw new MongoServerError(reply);
-        if (reply.writeConcernError !== undefined && !operation.capabilities.ownsWriteConcernErrors) {
-          throw new MongoWriteConcernError(reply.writeConcernError as Document, reply);
+        if (reply.writeConcernError !== undefined) {
+          const error = new MongoWriteConcernError(reply.writeConcernError as Document, reply);
+          // An operation that merges write concern errors into its result still has a retryable one retried.
+          if (!operation.capabilities.ownsWriteConcernErrors || this.wouldRetry(operation, state, error)) throw error;
         }
       } catch (error) {
         server.handleError?.(error, connection);
@@ -168,6 +199,12 @@ export class Executor {
     } finally {
       if (!keep) server.checkIn(connection);
     }
+  }
+
+  /** Whether `error` at this point would be retried (labels it as shouldRetry does). */
+  private wouldRetry(operation: Operation<unknown>, state: RetryState, error: unknown): boolean {
+    const inTransaction = this.settings.hooks?.inTransaction?.(operation) ?? false;
+    return shouldRetry(operation, state, error, this.settings, inTransaction);
   }
 
   private chooseServer(operation: Operation<unknown>, state: RetryState, options: ExecuteOptions | undefined, ctx: TimeoutContextLike): Promise<ServerHandle> | ServerHandle {

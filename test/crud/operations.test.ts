@@ -141,3 +141,11 @@ describe('aggregate and simple commands', () => {
     expect(commands.renameCollection('a.b', 'a.c', { dropTarget: true }, {}).buildCommand()).toEqual({ renameCollection: 'a.b', to: 'a.c', dropTarget: true });
   });
 });
+
+describe('unacknowledged writes', () => {
+  it('do not raise write errors from the reply (w: 0 reports nothing back)', () => {
+    const op = new InsertOneOperation('db', 'c', { _id: 1 }, undefined, { writeConcern: { w: 0 } });
+    const reply = { ok: 1, n: 0, writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }] };
+    expect(op.handleReply(reply)).toEqual({ acknowledged: false, insertedId: 1 });
+  });
+});

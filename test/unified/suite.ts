@@ -11,7 +11,7 @@ import { loadUnifiedFile } from './loader.js';
 import type { UnifiedFile } from './model.js';
 import { discoverServer } from './requirements.js';
 import { runUnifiedTest, skipReasonFor } from './runner.js';
-import { startTarget, type Target } from './target.js';
+import { startTarget, type Target, type TargetOptions, type TargetTopology } from './target.js';
 
 const TEST_TIMEOUT_MS = 30_000;
 
@@ -44,7 +44,7 @@ function isUnifiedFile(content: unknown): boolean {
 }
 
 /** One target + internal client per vitest file, created on first use and released after the file. */
-function lazyEnv(adapter: DriverAdapter): () => Promise<RunnerEnv> {
+function lazyEnv(adapter: DriverAdapter, targetOptions: TargetOptions = {}): () => Promise<RunnerEnv> {
   let target: Target | undefined;
   let env: Promise<RunnerEnv> | undefined;
   afterAll(async () => {
@@ -55,7 +55,7 @@ function lazyEnv(adapter: DriverAdapter): () => Promise<RunnerEnv> {
   }, 20_000);
   return () => {
     env ??= (async () => {
-      target = await startTarget();
+      target = await startTarget(targetOptions);
       const internal = await adapter.createClient({ uri: target.uri, onEvent: () => {} });
       return { adapter, uri: target.uri, internal, info: await discoverServer(internal, target.uri) };
     })();
@@ -71,6 +71,10 @@ export interface UnifiedSuiteOptions {
   /** Report name before "@<adapter>"; default: the spec folder. */
   reportName?: string;
   adapter: DriverAdapter;
+  /** The embedded server to start (ignored when MONGODB_URI is set); default a standalone. */
+  topology?: TargetTopology;
+  /** The embedded server enforces authentication and the runner's uri carries a user (ignored with MONGODB_URI). */
+  auth?: boolean;
 }
 
 /** "@<adapter>", or nothing for the driver under test (an adapter named ""): its suites carry the plain spec name. */
@@ -88,7 +92,7 @@ function loadOrFailure(content: unknown, name: string): UnifiedFile | Error {
 
 /** Every test of every unified file in the folder: each must pass (or be skipped by its requirements). */
 export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
-  const getEnv = lazyEnv(options.adapter);
+  const getEnv = lazyEnv(options.adapter, { topology: options.topology, auth: options.auth });
   const cases: SpecCase[] = [];
   for (const f of specFiles(options.spec, options.sub ?? '')) {
     if (!isUnifiedFile(f.content)) continue;

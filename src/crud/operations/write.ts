@@ -85,8 +85,11 @@ abstract class SingleStatementWrite<TResult> extends BaseOperation<TResult> {
   }
 
   handleReply(reply: Document): TResult {
-    throwOnWriteErrors(reply);
-    return this.readResult(reply, !isUnacknowledged(this.writeConcern));
+    // An unacknowledged write reports nothing back, write errors included (the command is
+    // still sent with a reply today, but its outcome must not leak into the result).
+    const acknowledged = !isUnacknowledged(this.writeConcern);
+    if (acknowledged) throwOnWriteErrors(reply);
+    return this.readResult(reply, acknowledged);
   }
 
   protected abstract readResult(reply: Document, acknowledged: boolean): TResult;

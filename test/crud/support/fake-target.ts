@@ -24,6 +24,8 @@ export class FakeServer implements ServerHandle {
     this.description = { type, maxWireVersion: 21, logicalSessionTimeoutMinutes: 30 };
   }
   async checkOut(): Promise<ConnectionHandle> {
+    const failure = this.target.checkoutFailure?.(this);
+    if (failure !== undefined) throw failure;
     this.checkedOut++;
     const target = this.target;
     const address = this.address;
@@ -53,6 +55,8 @@ export class FakeTarget implements OperationTarget {
   readonly sent: Sent[] = [];
   readonly selections: SelectionCriteria[] = [];
   readonly servers: FakeServer[];
+  /** Makes a checkout fail (pool cleared, handshake error) before any command is sent. */
+  checkoutFailure?: (server: FakeServer) => Error | undefined;
   private next = 0;
   constructor(
     public respond: Responder,
