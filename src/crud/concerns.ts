@@ -79,7 +79,13 @@ export function writeConcernDocument(writeConcern: WriteConcernLike | undefined)
   return Object.keys(doc).length === 0 ? undefined : doc;
 }
 
-/** `{ w: 0 }` without journaling: the server sends no acknowledgement we may rely on. */
-export function isUnacknowledged(writeConcernDoc: Document | undefined): boolean {
-  return writeConcernDoc !== undefined && writeConcernDoc.w === 0 && writeConcernDoc.j !== true;
+/**
+ * `{ w: 0 }` without journaling: the server sends no acknowledgement we may rely on.
+ * `w` may be a number or a BSON numeric wrapper (Int32/Double), which Number() reads.
+ */
+export function isUnacknowledged(writeConcernDoc: unknown): boolean {
+  if (typeof writeConcernDoc !== 'object' || writeConcernDoc === null) return false;
+  const { w, j } = writeConcernDoc as Document;
+  const unacknowledgedW = typeof w === 'number' ? w === 0 : typeof w === 'object' && w !== null && Number(w) === 0;
+  return unacknowledgedW && j !== true;
 }

@@ -1,6 +1,5 @@
 // Retryable reads and writes (retryable-reads / retryable-writes specs) as pure
 // decisions over the explicit retry state the executor keeps.
-import type { Document } from '../bson.js';
 import {
   MongoBulkWriteError,
   MongoClientBulkWriteError,
@@ -11,6 +10,7 @@ import {
   MongoWriteConcernError,
   MongoWriteError,
 } from '../errors.js';
+import { isUnacknowledged } from './concerns.js';
 import type { Operation } from './operations/operation.js';
 import type { ServerHandle, TopologyTypeName } from './target.js';
 
@@ -78,11 +78,6 @@ export interface RetrySettings {
   readonly hooks?: { readonly decorate?: unknown };
 }
 
-/** w: 0 (as a number or a BSON numeric wrapper). */
-export function isUnacknowledged(writeConcern: Document | undefined): boolean {
-  const w: unknown = writeConcern?.w;
-  return typeof w === 'number' ? w === 0 : typeof w === 'object' && w !== null && Number(w) === 0;
-}
 
 /**
  * Whether this attempt of a write runs as a retryable write: retryWrites on, an eligible

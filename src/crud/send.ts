@@ -12,6 +12,7 @@ import {
 import type { EventTarget } from '../monitoring/event-sink.js';
 import { nextRequestId } from '../wire/index.js';
 import type { DocumentSequence, SerializedDocumentSequence } from '../wire/types.js';
+import { isUnacknowledged } from './concerns.js';
 import type { Operation } from './operations/operation.js';
 import type { ConnectionHandle, TimeoutContextLike } from './target.js';
 
@@ -63,7 +64,7 @@ export async function sendMonitored(
   if (Number(reply.ok) === 1) {
     if (events.wants('commandSucceeded')) {
       const durationMS = performance.now() - started;
-      const published = isUnacknowledged(body) ? UNACKNOWLEDGED_REPLY : publishedReply(commandName, body, reply);
+      const published = isUnacknowledged(body.writeConcern) ? UNACKNOWLEDGED_REPLY : publishedReply(commandName, body, reply);
       events.emit('commandSucceeded', { ...base, durationMS, duration: durationMS, reply: published });
     }
   } else {
@@ -76,13 +77,6 @@ export async function sendMonitored(
 // (command-logging-and-monitoring spec): w: 0 promises the application no reply.
 const UNACKNOWLEDGED_REPLY: Readonly<Document> = Object.freeze({ ok: 1 });
 
-function isUnacknowledged(body: Document): boolean {
-  const writeConcern: unknown = body.writeConcern;
-  if (typeof writeConcern !== 'object' || writeConcern === null) return false;
-  const w: unknown = (writeConcern as Document).w;
-  // A BSON Int32/Double w arrives as an object; Number() reads its value.
-  return typeof w === 'number' ? w === 0 : typeof w === 'object' && w !== null && Number(w) === 0;
-}
 
 function emitFailed(events: EventTarget<CommandEventMap>, base: CommandEventBase, started: number, failure: Error): void {
   if (!events.wants('commandFailed')) return;
