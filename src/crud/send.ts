@@ -14,7 +14,7 @@ import { nextRequestId } from '../wire/index.js';
 import type { DocumentSequence, SerializedDocumentSequence } from '../wire/types.js';
 import { isUnacknowledged } from './concerns.js';
 import type { Operation } from './operations/operation.js';
-import type { ConnectionHandle, TimeoutContextLike } from './target.js';
+import type { ConnectionHandle, SendOptions, TimeoutContextLike } from './target.js';
 
 type Sequences = ReadonlyArray<DocumentSequence | SerializedDocumentSequence> | undefined;
 
@@ -26,6 +26,7 @@ export async function sendUnmonitored(
   connection: ConnectionHandle,
   timeout: TimeoutContextLike,
 ): Promise<Document> {
+  if (isUnacknowledged(body.writeConcern)) return sendWithoutReply(connection, operation.dbName, body, { sequences, timeout });
   const reply = await connection.command(operation.dbName, body, { sequences, timeout, noThrow: true });
   return reply.body();
 }
@@ -53,9 +54,12 @@ export async function sendMonitored(
   };
   if (events.wants('commandStarted')) events.emit('commandStarted', { ...base, command: publishedCommand(commandName, body, sequences) });
   const started = performance.now();
+  const unacknowledged = isUnacknowledged(body.writeConcern);
   let reply: Document;
   try {
-    reply = (await connection.command(operation.dbName, body, { requestId, sequences, timeout, noThrow: true })).body();
+    reply = unacknowledged
+      ? await sendWithoutReply(connection, operation.dbName, body, { requestId, sequences, timeout })
+      : (await connection.command(operation.dbName, body, { requestId, sequences, timeout, noThrow: true })).body();
   } catch (error) {
     // A driver-side failure (network, timeout) carries no server data: published whole, even for sensitive commands.
     emitFailed(events, base, started, error instanceof Error ? error : new Error(String(error)));
@@ -64,7 +68,7 @@ export async function sendMonitored(
   if (Number(reply.ok) === 1) {
     if (events.wants('commandSucceeded')) {
       const durationMS = performance.now() - started;
-      const published = isUnacknowledged(body.writeConcern) ? UNACKNOWLEDGED_REPLY : publishedReply(commandName, body, reply);
+      const published = unacknowledged ? UNACKNOWLEDGED_REPLY : publishedReply(commandName, body, reply);
       events.emit('commandSucceeded', { ...base, durationMS, duration: durationMS, reply: published });
     }
   } else {
@@ -73,9 +77,18 @@ export async function sendMonitored(
   return reply;
 }
 
-// An unacknowledged write's success is published as { ok: 1 } whatever the server said
-// (command-logging-and-monitoring spec): w: 0 promises the application no reply.
+// An unacknowledged write's success is published as { ok: 1 } (command-logging-and-monitoring
+// spec): w: 0 promises the application no reply.
 const UNACKNOWLEDGED_REPLY: Readonly<Document> = Object.freeze({ ok: 1 });
+
+/**
+ * An unacknowledged write goes out flagged moreToCome, so the server sends nothing back
+ * (OP_MSG spec); the operation reads a fresh { ok: 1 } in place of a reply.
+ */
+async function sendWithoutReply(connection: ConnectionHandle, db: string, body: Document, options: SendOptions): Promise<Document> {
+  await connection.sendUnacknowledged(db, body, options);
+  return { ok: 1 };
+}
 
 
 function emitFailed(events: EventTarget<CommandEventMap>, base: CommandEventBase, started: number, failure: Error): void {

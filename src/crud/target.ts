@@ -43,6 +43,8 @@ export interface ConnectionHandle {
   readonly description: ConnectionLimits | undefined;
   /** Sends one OP_MSG to `db` (the body already holds $db) and resolves to its reply. */
   command(db: string, body: Document, options: SendOptions): Promise<ReplyLike>;
+  /** Sends one OP_MSG flagged moreToCome (an unacknowledged write): resolves once written, no reply comes. */
+  sendUnacknowledged(db: string, body: Document, options: SendOptions): Promise<void>;
 }
 
 export type ServerTypeName = ServerType;

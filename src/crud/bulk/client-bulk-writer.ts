@@ -9,7 +9,7 @@ import { newOperationId } from '../../monitoring/command-events.js';
 import type { SerializedDocumentSequence } from '../../wire/types.js';
 import { isUnacknowledged } from '../concerns.js';
 import type { Executed, Executor } from '../executor.js';
-import { isZeroCursorId, readCursorResponse, type CursorResponse } from '../operations/cursor-response.js';
+import { isZeroCursorId, readCursorResponse, ZERO_CURSOR_ID, type CursorResponse } from '../operations/cursor-response.js';
 import { GetMoreOperation, KillCursorsOperation } from '../operations/get-more.js';
 import { setIfDefined, type ExecutionContext, type Operation, type OperationCapabilities, type OperationInheritance } from '../operations/operation.js';
 import { opsSequence, takeClientBatch, type ClientBatch, type ClientBatchLimits } from './client-bulk-batches.js';
@@ -80,6 +80,8 @@ class ClientBulkWriteBatchOperation implements Operation<CursorResponse> {
   }
 
   handleReply(reply: Document): CursorResponse {
+    // Sent with moreToCome, an unacknowledged batch has no results cursor to read.
+    if (isUnacknowledged(this.writeConcern)) return { id: ZERO_CURSOR_ID, ns: '', batch: [], reply };
     return readCursorResponse(reply, 'firstBatch');
   }
 }

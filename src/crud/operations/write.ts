@@ -85,8 +85,8 @@ abstract class SingleStatementWrite<TResult> extends BaseOperation<TResult> {
   }
 
   handleReply(reply: Document): TResult {
-    // An unacknowledged write reports nothing back, write errors included (the command is
-    // still sent with a reply today, but its outcome must not leak into the result).
+    // An unacknowledged write reports nothing back, write errors included: it is sent with
+    // moreToCome and reads { ok: 1 } in place of a reply.
     const acknowledged = !isUnacknowledged(this.writeConcern);
     if (acknowledged) throwOnWriteErrors(reply);
     return this.readResult(reply, acknowledged);

@@ -8,6 +8,8 @@ export interface Sent {
   body: Document;
   sequences: unknown;
   server: string;
+  /** Sent flagged moreToCome (w: 0): no reply was awaited. */
+  unacknowledged?: true;
 }
 
 export type Responder = (body: Document, sent: Sent[]) => Document | Error | Promise<Document | Error>;
@@ -39,6 +41,12 @@ export class FakeServer implements ServerHandle {
         const answer = await target.respond(body, target.sent);
         if (answer instanceof Error) throw answer;
         return { body: () => answer };
+      },
+      async sendUnacknowledged(db: string, body: Document, options: { sequences?: unknown }): Promise<void> {
+        target.sent.push({ db, body, sequences: options.sequences, server: address, unacknowledged: true });
+        // No reply is read; the responder may still fail the send itself (a network error).
+        const answer = await target.respond(body, target.sent);
+        if (answer instanceof Error) throw answer;
       },
     };
   }
