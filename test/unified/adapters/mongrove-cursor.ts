@@ -1,6 +1,5 @@
 // Find cursors and command cursors of mongrove as the runner's CursorHandle.
 import type { AbstractCursor } from '../../../src/index.js';
-import { UnsupportedOperationError, type CursorHandle, type OperationArgs } from '../adapter.js';
 
 /**
  * Makes the cursor send its opening command now without handing out a document: the
@@ -14,32 +13,5 @@ export async function openCursor(cursor: AbstractCursor): Promise<void> {
   await fetchMore.call(cursor);
 }
 
-export class MongroveCursor implements CursorHandle {
-  readonly kind = 'cursor';
-  constructor(
-    readonly cursorType: 'findCursor' | 'commandCursor',
-    private readonly driver: AbstractCursor,
-  ) {}
-
-  async run(name: string, _args: OperationArgs): Promise<unknown> {
-    switch (name) {
-      case 'iterateUntilDocumentOrError':
-        return this.driver.next();
-      case 'iterateOnce':
-        return this.driver.tryNext();
-      case 'close':
-        await this.close();
-        return undefined;
-      default:
-        throw new UnsupportedOperationError(this.cursorType, name);
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.driver.close();
-    } catch {
-      // The spec: errors from closing a cursor (killCursors) are suppressed.
-    }
-  }
-}
+/** The shared cursor handle (./cursor-handle.ts), under this adapter's name. */
+export { DriverCursorHandle as MongroveCursor } from './cursor-handle.js';

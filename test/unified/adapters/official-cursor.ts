@@ -1,6 +1,5 @@
 // Find cursors, command cursors and change streams of the official driver.
 import type { AbstractCursor, ChangeStream } from 'mongodb';
-import { UnsupportedOperationError, type CursorHandle, type OperationArgs } from '../adapter.js';
 
 type DriverCursor = AbstractCursor | ChangeStream;
 
@@ -15,32 +14,5 @@ export async function initCursor(cursor: DriverCursor): Promise<void> {
   await init.call(inner);
 }
 
-export class OfficialCursor implements CursorHandle {
-  readonly kind = 'cursor';
-  constructor(
-    readonly cursorType: 'findCursor' | 'commandCursor' | 'changeStream',
-    private readonly driver: DriverCursor,
-  ) {}
-
-  async run(name: string, _args: OperationArgs): Promise<unknown> {
-    switch (name) {
-      case 'iterateUntilDocumentOrError':
-        return this.driver.next();
-      case 'iterateOnce':
-        return this.driver.tryNext();
-      case 'close':
-        await this.close();
-        return undefined;
-      default:
-        throw new UnsupportedOperationError(this.cursorType, name);
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.driver.close();
-    } catch {
-      // The spec: errors from closing a cursor (killCursors) are suppressed.
-    }
-  }
-}
+/** The shared cursor handle (./cursor-handle.ts), under this adapter's name. */
+export { DriverCursorHandle as OfficialCursor } from './cursor-handle.js';
