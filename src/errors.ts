@@ -220,29 +220,51 @@ export class MongoWriteError extends MongoServerError {
   }
 }
 
-/** A bulk write (insertMany, bulkWrite) had write errors or write concern errors; `result` holds what succeeded. */
+/**
+ * A bulk write (insertMany, bulkWrite) had write errors or write concern errors, or was
+ * stopped by a top-level error (`cause`, also `error`: a network error, a server error
+ * reply, …); `result` holds what succeeded before it stopped. With a cause, the code,
+ * code name and labels are the cause's, so retry and transaction logic read them as usual.
+ */
 export class MongoBulkWriteError extends MongoServerError {
   /** Each with `index` mapped back to the caller's operation index. */
   readonly writeErrors: Document[];
   readonly writeConcernErrors: Document[];
   /** The partial result (a BulkWriteResult). */
   readonly result: unknown;
-  constructor(writeErrors: Document[], writeConcernErrors: Document[], result: unknown, errorLabels: string[] = []) {
-    const first = writeErrors[0] ?? writeConcernErrors[0] ?? {};
-    const total = writeErrors.length + writeConcernErrors.length;
-    super({
-      errmsg: total > 1 ? `${String(first.errmsg ?? 'write failed')} (and ${total - 1} more write error(s))` : String(first.errmsg ?? 'write failed'),
-      code: first.code,
-      codeName: first.codeName,
-      errorLabels,
-    });
+  constructor(writeErrors: Document[], writeConcernErrors: Document[], result: unknown, errorLabels: string[] = [], error?: unknown) {
+    super(bulkErrorReply(writeErrors, writeConcernErrors, errorLabels, error));
     this.writeErrors = writeErrors;
     this.writeConcernErrors = writeConcernErrors;
     this.result = result;
+    if (error !== undefined) Object.defineProperty(this, 'cause', { value: error, enumerable: false, writable: false });
   }
+
+  /** The top-level error that stopped the bulk write, if one did. */
+  get error(): unknown {
+    return this.cause;
+  }
+
   override get name(): string {
     return 'MongoBulkWriteError';
   }
+}
+
+/** The summary reply a MongoBulkWriteError presents: the top-level error that stopped it, or its first write error. */
+function bulkErrorReply(writeErrors: Document[], writeConcernErrors: Document[], errorLabels: string[], error: unknown): Document {
+  if (error instanceof Error) {
+    const labels = error instanceof MongoError ? [...new Set([...error.errorLabels, ...errorLabels])] : errorLabels;
+    const server = error instanceof MongoServerError ? error : undefined;
+    return { errmsg: `bulk write stopped: ${error.message}`, code: server?.code, codeName: server?.codeName, errorLabels: labels };
+  }
+  const first = writeErrors[0] ?? writeConcernErrors[0] ?? {};
+  const total = writeErrors.length + writeConcernErrors.length;
+  return {
+    errmsg: total > 1 ? `${String(first.errmsg ?? 'write failed')} (and ${total - 1} more write error(s))` : String(first.errmsg ?? 'write failed'),
+    code: first.code,
+    codeName: first.codeName,
+    errorLabels,
+  };
 }
 
 /** next() was called on a cursor that is exhausted or closed. */
@@ -362,5 +384,12 @@ export class MongoGridFSChunkError extends MongoRuntimeError {
 export class MongoExpiredSessionError extends MongoAPIError {
   override get name(): string {
     return 'MongoExpiredSessionError';
+  }
+}
+
+/** A change stream cannot go on (change-streams spec), e.g. an event without the `_id` resume token. */
+export class MongoChangeStreamError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoChangeStreamError';
   }
 }

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryServer } from '../../src/server/index.js';
 import { Client } from '../../src/crud/client.js';
-import { MongoBulkWriteError, MongoClientClosedError, MongoInvalidArgumentError, MongoWriteError } from '../../src/errors.js';
+import { MongoBulkWriteError, MongoClientClosedError, MongoInvalidArgumentError, MongoServerError, MongoWriteError } from '../../src/errors.js';
 import type { CommandStartedEvent, CommandSucceededEvent } from '../../src/monitoring/command-events.js';
 
 let server: MemoryServer;
@@ -123,6 +123,26 @@ describe('CRUD against MemoryServer', () => {
     const bulkError = error as MongoBulkWriteError;
     expect(bulkError.writeErrors.map((e) => [e.index, e.code])).toEqual([[1, 11000]]);
     expect((bulkError.result as { insertedCount: number }).insertedCount).toBe(2);
+  });
+
+  it('a top-level error that stops a bulk write is its cause, with the partial result and the cause\'s labels', async () => {
+    const coll = client.db('it').collection('stopped-bulk');
+    await client.db('admin').command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 1 },
+      data: { failCommands: ['delete'], errorCode: 8, errorLabels: ['SomeLabel'] },
+    });
+    const error = await coll
+      .bulkWrite([{ insertOne: { document: { _id: 1 } } }, { deleteOne: { filter: { _id: 1 } } }, { insertOne: { document: { _id: 2 } } }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoBulkWriteError);
+    const bulkError = error as MongoBulkWriteError;
+    expect(bulkError.cause).toBeInstanceOf(MongoServerError);
+    expect(bulkError.code).toBe(8);
+    expect(bulkError.hasErrorLabel('SomeLabel')).toBe(true);
+    expect(bulkError.writeErrors).toEqual([]);
+    expect(bulkError.result).toMatchObject({ insertedCount: 1, deletedCount: 0, insertedIds: { 0: 1 } });
+    expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
   });
 
   it('insertMany sends one command per batch with documents as a sequence', async () => {

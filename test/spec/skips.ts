@@ -16,7 +16,6 @@ export interface SpecSkip {
 export const SPEC_SKIPS: readonly SpecSkip[] = [
   // Features mongrove does not have yet (remove the row with the feature).
   { suite: 'change-streams', file: 'unified/change-streams-errors.json', reason: 'not implemented yet: mongrove has no ChangeStream / watch() helper (the embedded server is a single node, which cannot run change streams either)' },
-  { suite: 'retryable-writes', file: 'unified/bulkWrite.json', test: 'is never committed', reason: "known gap: when a retried collection bulkWrite fails with a top-level (non-write) error, mongrove throws that error as is, without the partial BulkWriteResult the test expects on the error; carrying it needs a decision on the error type other suites assert on" },
   // Official driver (v7) behaviour, not the embedded server's.
   { suite: 'retryable-writes@official', file: 'unified/bulkWrite.json', test: 'First insertOne is never committed', reason: 'official driver (v7) behaviour: the partial result on its error lists insertedIds {0: 2} for an insert the server never committed' },
   { suite: 'command-logging-and-monitoring@official', file: 'logging/operation-id.json', test: 'bulk write command log message', reason: 'official driver (v7) behaviour: its command log messages carry no operationId (mongrove passes these tests against the same server)' },

@@ -1,6 +1,7 @@
 // Runs a bulk write: one write command per batch (sized with the connection's own
 // limits when the batch is first built), results merged, errors mapped to the
-// caller's operation indexes and raised together as MongoBulkWriteError.
+// caller's operation indexes and raised together as MongoBulkWriteError; a top-level
+// error that stops it is raised as the MongoBulkWriteError's cause, with the partial result.
 import type { Document } from '../../bson.js';
 import { MongoBulkWriteError, MongoEmptyBulkWriteError } from '../../errors.js';
 import type { SerializedDocumentSequence } from '../../wire/types.js';
@@ -100,7 +101,15 @@ export async function runBulkWrite(
 
   for (let start = 0; start < list.length; ) {
     const op = new BatchWriteOperation(dbName, collectionName, list, start, opts, inherited);
-    const reply = await executor.execute(op, { operationId });
+    let reply: Document;
+    try {
+      reply = await executor.execute(op, { operationId });
+    } catch (error) {
+      // A top-level error stops the bulk write; what earlier batches did is not lost (retryable-writes.md
+      // encourages the intermediary result on the bulk write's error).
+      if (!acknowledged) throw error;
+      throw new MongoBulkWriteError(writeErrors, writeConcernErrors, result, [...labels], error);
+    }
     const batch = op.batch;
     if (batch === undefined) break;
     start += batch.statements.length;

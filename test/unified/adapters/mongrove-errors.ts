@@ -40,8 +40,9 @@ function addNested(out: DescribedError, d: Document): void {
 
 export function describeMongroveError(error: unknown): DescribedError {
   if (!(error instanceof Error)) return blank(String(error));
-  // A client bulk write reports the error that stopped it as `cause`; code/message assertions look there.
-  const top = error instanceof MongoClientBulkWriteError && error.cause instanceof Error ? error.cause : error;
+  // A bulk write reports the top-level error that stopped it as `cause`; code/message assertions look there.
+  const wrapsCause = error instanceof MongoClientBulkWriteError || error instanceof MongoBulkWriteError;
+  const top = wrapsCause && error.cause instanceof Error ? error.cause : error;
   const out: DescribedError = {
     ...blank(top.message),
     isClientError: !(top instanceof MongoServerError),
