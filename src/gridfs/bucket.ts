@@ -18,6 +18,7 @@ import {
   type GridFSFile,
   type GridFSFileId,
   type GridFSFindOptions,
+  type GridFSSessionOption,
   type GridFSUploadOptions,
 } from './types.js';
 
@@ -97,7 +98,7 @@ export class GridFSBucket implements UploadTarget {
       sort: { uploadDate: revision >= 0 ? 1 : -1 },
       skip: revision >= 0 ? revision : -revision - 1,
       notFound: async () => {
-        const exists = revision === -1 || revision === 0 ? null : await this.files.findOne({ filename }, { projection: { _id: 1 } });
+        const exists = revision === -1 || revision === 0 ? null : await this.files.findOne({ filename }, { projection: { _id: 1 }, session: options.session });
         return new MongoGridFSFileNotFoundError(
           exists === null
             ? `no file named '${filename}' in GridFS bucket '${this.bucketName}'`
@@ -105,7 +106,7 @@ export class GridFSBucket implements UploadTarget {
         );
       },
     };
-    return new GridFSBucketReadStream(this.files, this.chunks, lookup, { start: options.start, end: options.end });
+    return new GridFSBucketReadStream(this.files, this.chunks, lookup, { start: options.start, end: options.end, session: options.session });
   }
 
   /** Writes the file's bytes to `destination`, which is left open. */
@@ -124,20 +125,22 @@ export class GridFSBucket implements UploadTarget {
    * rather than a file without chunks). Orphaned chunks of a missing file are still
    * deleted before the "file not found" error is raised.
    */
-  async delete(id: GridFSFileId): Promise<void> {
-    const { deletedCount } = await this.files.deleteOne({ _id: id });
-    await this.chunks.deleteMany({ files_id: id });
+  async delete(id: GridFSFileId, options: GridFSSessionOption = {}): Promise<void> {
+    const { session } = options;
+    const { deletedCount } = await this.files.deleteOne({ _id: id }, { session });
+    await this.chunks.deleteMany({ files_id: id }, { session });
     if (deletedCount === 0) throw new MongoGridFSFileNotFoundError(`no file with id ${describeId(id)} to delete in GridFS bucket '${this.bucketName}'`);
   }
 
   /** Deletes every revision of the files named `filename`. */
-  async deleteByName(filename: string): Promise<void> {
+  async deleteByName(filename: string, options: GridFSSessionOption = {}): Promise<void> {
     requireString(filename, 'GridFS filename');
-    const found = await this.files.find({ filename }, { projection: { _id: 1 } }).toArray();
+    const { session } = options;
+    const found = await this.files.find({ filename }, { projection: { _id: 1 }, session }).toArray();
     if (found.length === 0) throw new MongoGridFSFileNotFoundError(`no file named '${filename}' to delete in GridFS bucket '${this.bucketName}'`);
     const ids = found.map((file) => file._id);
-    await this.files.deleteMany({ _id: { $in: ids } });
-    await this.chunks.deleteMany({ files_id: { $in: ids } });
+    await this.files.deleteMany({ _id: { $in: ids } }, { session });
+    await this.chunks.deleteMany({ files_id: { $in: ids } }, { session });
   }
 
   /** Files documents matching `filter`, e.g. `{ 'metadata.owner': 'ann' }`. */
@@ -145,24 +148,24 @@ export class GridFSBucket implements UploadTarget {
     return this.files.find(filter, options) as unknown as FindCursor<GridFSFile>;
   }
 
-  async rename(id: GridFSFileId, newFilename: string): Promise<void> {
+  async rename(id: GridFSFileId, newFilename: string, options: GridFSSessionOption = {}): Promise<void> {
     requireString(newFilename, 'GridFS new filename');
-    const { matchedCount } = await this.files.updateOne({ _id: id }, { $set: { filename: newFilename } });
+    const { matchedCount } = await this.files.updateOne({ _id: id }, { $set: { filename: newFilename } }, { session: options.session });
     if (matchedCount === 0) throw new MongoGridFSFileNotFoundError(`no file with id ${describeId(id)} to rename in GridFS bucket '${this.bucketName}'`);
   }
 
   /** Renames every revision of the files named `filename`. */
-  async renameByName(filename: string, newFilename: string): Promise<void> {
+  async renameByName(filename: string, newFilename: string, options: GridFSSessionOption = {}): Promise<void> {
     requireString(filename, 'GridFS filename');
     requireString(newFilename, 'GridFS new filename');
-    const { matchedCount } = await this.files.updateMany({ filename }, { $set: { filename: newFilename } });
+    const { matchedCount } = await this.files.updateMany({ filename }, { $set: { filename: newFilename } }, { session: options.session });
     if (matchedCount === 0) throw new MongoGridFSFileNotFoundError(`no file named '${filename}' to rename in GridFS bucket '${this.bucketName}'`);
   }
 
   /** Drops the files collection, then the chunks collection. The next write checks the indexes again. */
-  async drop(): Promise<void> {
-    await this.files.drop();
-    await this.chunks.drop();
+  async drop(options: GridFSSessionOption = {}): Promise<void> {
+    await this.files.drop({ session: options.session });
+    await this.chunks.drop({ session: options.session });
     this.indexesChecked = undefined;
   }
 }

@@ -48,6 +48,7 @@ export class GridFSBucketReadStream extends Readable {
   private cursor: FindCursor<Document> | undefined;
   private expectedN = 0;
   private started = false;
+  private readonly session: unknown;
 
   constructor(
     private readonly files: Collection,
@@ -58,6 +59,7 @@ export class GridFSBucketReadStream extends Readable {
     super();
     this.startByte = validateOffset(options.start, 'start');
     this.endByte = validateOffset(options.end, 'end');
+    this.session = options.session;
   }
 
   /** Sets the first byte to read (inclusive), before reading starts. */
@@ -99,7 +101,7 @@ export class GridFSBucketReadStream extends Readable {
     }
     this.cursor ??= this.chunks.find(
       plan.firstN > 0 ? { files_id: plan.file._id, n: { $gte: plan.firstN } } : { files_id: plan.file._id },
-      { sort: { n: 1 } },
+      { sort: { n: 1 }, session: this.session },
     );
     const chunk = await this.cursor.next();
     const bytes = this.check(plan, chunk);
@@ -112,7 +114,7 @@ export class GridFSBucketReadStream extends Readable {
   /** Reads the files document and works out which chunks to fetch; undefined when nothing is to be read. */
   private async open(): Promise<Plan | undefined> {
     const { filter, sort, skip } = this.lookup;
-    const file = (await this.files.findOne(filter, { sort, skip })) as GridFSFile | null;
+    const file = (await this.files.findOne(filter, { sort, skip, session: this.session })) as GridFSFile | null;
     if (file === null) throw await this.lookup.notFound();
     this.gridFSFile = file;
     const id = describeId(file._id);

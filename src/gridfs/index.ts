@@ -11,5 +11,6 @@ export {
   type GridFSFile,
   type GridFSFileId,
   type GridFSFindOptions,
+  type GridFSSessionOption,
   type GridFSUploadOptions,
 } from './types.js';

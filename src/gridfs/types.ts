@@ -38,7 +38,12 @@ export interface GridFSBucketOptions {
   disableMD5?: boolean;
 }
 
-export interface GridFSUploadOptions {
+/** The explicit session (and so the transaction) a GridFS operation's commands run in. */
+export interface GridFSSessionOption {
+  session?: unknown;
+}
+
+export interface GridFSUploadOptions extends GridFSSessionOption {
   /** Chunk size for this file; defaults to the bucket's. */
   chunkSizeBytes?: number;
   /** Stored as the files document's `metadata`; omitted when not given. */
@@ -49,7 +54,7 @@ export interface GridFSUploadOptions {
   aliases?: string[];
 }
 
-export interface GridFSDownloadOptions {
+export interface GridFSDownloadOptions extends GridFSSessionOption {
   /** First byte to return (inclusive). */
   start?: number;
   /** Byte to stop before (exclusive). */

@@ -78,7 +78,7 @@ export class GridFSBucketWriteStream extends Writable {
     await this.inFlight.catch(() => undefined);
     this.pieces = [];
     this.pendingChunks = [];
-    await this.target.chunks.deleteMany({ files_id: this.id });
+    await this.target.chunks.deleteMany({ files_id: this.id }, { session: this.options.session });
     this.destroy();
   }
 
@@ -128,7 +128,7 @@ export class GridFSBucketWriteStream extends Writable {
     if (this.options.contentType !== undefined) file.contentType = this.options.contentType;
     if (this.options.aliases !== undefined) file.aliases = this.options.aliases;
     if (this.options.metadata !== undefined) file.metadata = this.options.metadata;
-    await this.target.files.insertOne(file);
+    await this.target.files.insertOne(file, { session: this.options.session });
     this.finished = true;
     this.gridFSFile = file;
   }
@@ -146,7 +146,7 @@ export class GridFSBucketWriteStream extends Writable {
     this.pendingBytes = 0;
     await this.target.ensureIndexes();
     this.assertWritable();
-    await this.target.chunks.insertMany(batch);
+    await this.target.chunks.insertMany(batch, { session: this.options.session });
   }
 
   private assertWritable(): void {

@@ -315,3 +315,31 @@ describe('GridFSBucket files operations', () => {
     expect(() => bucket.openDownloadStreamByName('f', { revision: 0.5 })).toThrow(/revision/);
   });
 });
+
+describe('GridFSBucket with an explicit session', () => {
+  it('sends every command of upload, download, find, rename, delete and drop with that session', async () => {
+    const bucket = new GridFSBucket(freshDb());
+    await bucket.ensureIndexes();
+    const session = client.startSession();
+    const lsids: unknown[] = [];
+    const onStarted = (e: CommandStartedEvent) => {
+      if (e.commandName !== 'endSessions') lsids.push(e.command.lsid);
+    };
+    client.on('commandStarted', onStarted);
+    try {
+      const id = await bucket.uploadFromStream('s.bin', Readable.from([bytes(300_000)]), { session });
+      expect((await readAll(bucket.openDownloadStream(id, { session }))).length).toBe(300_000);
+      expect(await bucket.find({ _id: id }, { session }).toArray()).toHaveLength(1);
+      await bucket.rename(id, 't.bin', { session });
+      await bucket.renameByName('t.bin', 'u.bin', { session });
+      expect((await readAll(bucket.openDownloadStreamByName('u.bin', { session }))).length).toBe(300_000);
+      await bucket.delete(id, { session });
+      await bucket.drop({ session });
+    } finally {
+      client.off('commandStarted', onStarted);
+      await session.endSession();
+    }
+    expect(lsids.length).toBeGreaterThan(8);
+    for (const lsid of lsids) expect(lsid).toEqual(session.id);
+  });
+});
