@@ -15,6 +15,8 @@ import { checkCommandSize, checkGenericArguments, maxTimeMSOf } from './generic-
 import type { LocalSessionCache } from './local-sessions.js';
 import type { ReplicaSetState } from './replication/replica-set.js';
 import { checkSessionArguments } from './replication/session-arguments.js';
+import { runSnapshotRead } from './snapshots/snapshot-read.js';
+import { runInSessionTransaction } from './transactions/transaction-statement.js';
 import type { CommandContext, CommandHandler, ConnectionInfo, ServerContext } from './types.js';
 
 export interface DispatcherDependencies {
@@ -84,7 +86,20 @@ export class Dispatcher {
       if (action.closeConnection) return { kind: 'closeConnection' };
       if (action.error !== undefined) throw action.error;
     }
-    const reply = withOk(await handler.run(request.body, context));
+    const replication = this.deps.replication;
+    const transactions = replication?.transactions;
+    const runHandler = async (inContext: CommandContext): Promise<Document> =>
+      replication === undefined
+        ? handler.run(request.body, inContext)
+        : runSnapshotRead(handler.name, request.body, inContext, replication.clock, (asOf) => handler.run(request.body, asOf));
+    const reply = withOk(
+      transactions === undefined
+        ? await runHandler(context)
+        : await runInSessionTransaction(transactions, handler.name, request.body, context, runHandler, {
+            maxTimeMS: maxTimeMSOf(request.body),
+            signal: request.signal,
+          }),
+    );
     if (isOk(reply)) {
       const writeConcernFailure = failCommandAfterRun(this.deps.failpoints, target);
       if (writeConcernFailure !== undefined) Object.assign(reply, writeConcernFailure);

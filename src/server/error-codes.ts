@@ -95,10 +95,18 @@ export const ErrorCodes = {
   IDLFailedToParse: 40414,
   ObjectIsBusy: 314,
   CannotUseTimeseriesOnView: 0,
-  AmbiguousIndexKeyPattern: 246,
+  AmbiguousIndexKeyPattern: 181,
+  SnapshotUnavailable: 246,
   ConversionFailure: 241,
   NotARetryableWriteCommand: 50768,
   OperationNotSupportedInTransaction: 263,
+  InvalidResumeToken: 260,
+  NoMatchingDocument: 47,
+  ConflictingOperationInProgress: 117,
+  TransactionCommitted: 256,
+  PreparedTransactionInProgress: 267,
+  SnapshotTooOld: 239,
+  ClientDisconnect: 279,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

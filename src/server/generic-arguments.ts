@@ -29,7 +29,10 @@ export interface GenericArgumentOptions {
 export function checkGenericArguments(commandName: string, body: Document, options: GenericArgumentOptions = {}): void {
   checkStableApi(commandName, body);
   if ('writeConcern' in body) checkWriteConcern(body.writeConcern);
-  if ('readConcern' in body) checkReadConcern(body.readConcern, options.replicaSet === true);
+  if ('readConcern' in body) {
+    checkReadConcern(body.readConcern, options.replicaSet === true);
+    checkReadConcernSupport(commandName, body);
+  }
   if ('maxTimeMS' in body) maxTimeMSOf(body);
 }
 
@@ -88,6 +91,24 @@ function checkReadConcern(readConcern: unknown, replicaSet: boolean): void {
   }
   // A standalone has no majority-committed snapshots to read from (mongod 5.0+).
   if (level === 'snapshot' && !replicaSet) throw new CommandError(ErrorCodes.NotAReplicaSet, 'node needs to be a replica set member to use readConcern: snapshot');
+}
+
+/** Outside a transaction, readConcern snapshot is a read-only feature of these commands (mongod 5.0+). */
+const SNAPSHOT_READ_COMMANDS = new Set(['find', 'aggregate', 'distinct']);
+const WRITING_STAGES = ['$out', '$merge'];
+
+/** The per-command readConcern rules mongod applies before running a command (InvalidOptions). */
+function checkReadConcernSupport(commandName: string, body: Document): void {
+  const level = isDocument(body.readConcern) ? body.readConcern.level : undefined;
+  const refuse = (reason: string): never => {
+    throw new CommandError(ErrorCodes.InvalidOptions, `Command ${commandName} does not support { readConcern: { level: "${String(level)}" } } :: caused by :: ${reason}`);
+  };
+  const inTransaction = body.autocommit !== undefined;
+  if (level === 'snapshot' && !inTransaction && !SNAPSHOT_READ_COMMANDS.has(commandName)) refuse('read concern snapshot is only supported by find, aggregate and distinct outside transactions');
+  if (level === 'linearizable' && commandName === 'aggregate' && Array.isArray(body.pipeline)) {
+    const writer = body.pipeline.map((stage) => (isDocument(stage) ? Object.keys(stage)[0] : undefined)).find((name) => name !== undefined && WRITING_STAGES.includes(name));
+    if (writer !== undefined) refuse(`${writer} cannot be used with a 'linearizable' read concern level`);
+  }
 }
 
 function isDocument(value: unknown): value is Document {

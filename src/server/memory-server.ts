@@ -4,6 +4,8 @@
 import { MongoInvalidArgumentError } from '../errors.js';
 import { ServerSecurity } from './auth/security.js';
 import { builtinHandlers } from './builtin-handlers.js';
+import { ChangeLog } from './change-streams/change-log.js';
+import { ChangeRecorder } from './change-streams/change-recorder.js';
 import { CommandRegistry, type RegisterOptions } from './command-registry.js';
 import { ConnectionDirectory } from './connection-state.js';
 import { MemoryCursorStore } from './cursors/cursor-store.js';
@@ -13,6 +15,7 @@ import { LocalSessionCache } from './local-sessions.js';
 import { ReplicaSetState } from './replication/replica-set.js';
 import { RETRYABLE_WRITE_COMMANDS, retryableWriteHandler } from './replication/retryable-write-handlers.js';
 import { hostString, type ServerAddress, type ServerRuntime } from './server-runtime.js';
+import { transactionCommands } from './transactions/transaction-commands.js';
 import { Storage } from './storage/storage.js';
 import { TopologyVersion } from './topology-version.js';
 import type { CommandHandler } from './types.js';
@@ -111,8 +114,11 @@ export class MemoryServer {
   ) {
     const registry = new CommandRegistry();
     const failpoints = new FailPointRegistry();
+    const storage = new Storage();
+    // Replica-set mode keeps a change log (the oplog change streams read), stamped by the set's clock.
+    if (replication !== undefined) storage.recordChanges(new ChangeRecorder(new ChangeLog(replication.clock)));
     const runtime: ServerRuntime = {
-      storage: new Storage(),
+      storage,
       cursors: new MemoryCursorStore(),
       localSessions: new LocalSessionCache(),
       registry,
@@ -131,6 +137,7 @@ export class MemoryServer {
         const handler = registry.lookup(name);
         if (handler !== undefined) registry.register(retryableWriteHandler(handler, replication.history, failpoints), { replace: true });
       }
+      registry.registerAll(transactionCommands(replication.transactions));
     }
     const dispatcher = new Dispatcher({
       registry,

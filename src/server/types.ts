@@ -33,6 +33,23 @@ export interface CursorOptions {
   comment?: unknown;
   /** Makes the cursor tailable (find with `tailable` on a capped collection). */
   tailable?: TailableSource;
+  /** Makes the cursor compute its batches on demand (a change stream); `documents` is then ignored. */
+  stream?: CursorStream;
+}
+
+/**
+ * A cursor whose batches are computed when asked for (a change stream). It stays
+ * open at its end (getMore awaits more, up to its maxTimeMS) until it says it is closed.
+ */
+export interface CursorStream {
+  /** Up to `batchSize` documents (undefined: as many as fit in a reply); `closed` ends the cursor after them. Throw CommandError to fail (the cursor is then killed). */
+  next(batchSize: number | undefined): { batch: Document[]; closed: boolean };
+  /** Fields added to the reply's cursor document after each batch (postBatchResumeToken). */
+  cursorFields(): Document;
+  /** Resolves when more documents may be available, or after `ms`. */
+  waitForMore(ms: number): Promise<void>;
+  /** Labels a getMore error as this kind of cursor's server would (ResumableChangeStreamError). */
+  labelError?(error: unknown): unknown;
 }
 
 /**

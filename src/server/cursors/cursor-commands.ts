@@ -8,11 +8,12 @@ import type { FailPointRegistry } from '../failpoints/failpoint-registry.js';
 import type { CursorDocument } from '../storage/raw-document.js';
 import type { CommandHandler } from '../types.js';
 import { cursorIdKey } from './cursor-id.js';
-import type { MemoryCursorStore, OpenCursor } from './cursor-store.js';
+import type { CursorBatch, MemoryCursorStore, OpenCursor } from './cursor-store.js';
 
 /** mongod's wait for an awaitData getMore without maxTimeMS. */
 const DEFAULT_AWAIT_DATA_MS = 1000;
 const AWAIT_POLL_MS = 20;
+const STREAM_KILL_CHECK_MS = 100;
 
 function collectionField(command: Document, commandName: string, field: string): string {
   const value = command[field];
@@ -62,13 +63,14 @@ export function getMoreCommand(cursors: MemoryCursorStore, failpoints: FailPoint
       if (injected !== undefined) {
         // A getMore that fails after checkout destroys the cursor, as on a real server.
         cursors.kill(cursor.id);
-        throw injected;
+        throw cursor.stream?.labelError?.(injected) ?? injected;
       }
-      let { batch, id: nextId } = cursors.nextBatch(cursor, batchSize);
-      if (batch.length === 0 && cursor.tail?.awaitData === true) {
-        ({ batch, id: nextId } = await awaitData(cursors, cursor, batchSize, awaitTimeMS(command)));
+      let next = cursors.nextBatch(cursor, batchSize);
+      if (next.batch.length === 0 && !next.id.isZero()) {
+        if (cursor.stream !== undefined) next = await awaitStream(cursors, cursor, batchSize, awaitTimeMS(command));
+        else if (cursor.tail?.awaitData === true) next = await awaitData(cursors, cursor, batchSize, awaitTimeMS(command));
       }
-      return { cursor: { nextBatch: batch, id: nextId, ns: cursor.ns } };
+      return { cursor: { nextBatch: next.batch, ...next.fields, id: next.id, ns: cursor.ns } };
     },
   };
 }
@@ -97,6 +99,25 @@ async function awaitData(
     const next = cursors.nextBatch(cursor, batchSize);
     if (next.batch.length > 0) return next;
   }
+}
+
+/** A stream cursor (change stream) waits for its source to grow: it always awaits data. */
+async function awaitStream(cursors: MemoryCursorStore, cursor: OpenCursor, batchSize: number | undefined, waitMS: number): Promise<CursorBatch> {
+  const stream = cursor.stream;
+  const deadline = Date.now() + waitMS;
+  let next: CursorBatch = { batch: [], id: cursor.id, ...(stream !== undefined ? { fields: stream.cursorFields() } : {}) };
+  while (stream !== undefined) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    // Wake at least every STREAM_KILL_CHECK_MS to notice a killCursors.
+    await stream.waitForMore(Math.min(STREAM_KILL_CHECK_MS, remaining));
+    if (cursors.find(cursor.id) !== cursor) {
+      throw new CommandError(ErrorCodes.CursorKilled, `cursor id ${describeId(cursor.id)} was killed while awaiting data`);
+    }
+    next = cursors.nextBatch(cursor, batchSize);
+    if (next.batch.length > 0 || next.id.isZero()) break;
+  }
+  return next;
 }
 
 export function killCursorsCommand(cursors: MemoryCursorStore): CommandHandler {

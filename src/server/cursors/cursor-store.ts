@@ -5,7 +5,7 @@
 // re-queries for records newer than the last one it returned.
 import { Long, type Document } from '../../bson.js';
 import { materialize, type CursorDocument } from '../storage/raw-document.js';
-import type { CursorOptions, CursorStore, TailableSource } from '../types.js';
+import type { CursorOptions, CursorStore, CursorStream, TailableSource } from '../types.js';
 import { takeBatch } from './batch.js';
 import { cursorIdKey, newCursorId } from './cursor-id.js';
 import { TailPosition } from './tail-position.js';
@@ -25,6 +25,15 @@ export interface OpenCursor {
   lastUsed: number;
   /** Set for tailable cursors. */
   readonly tail: TailPosition | undefined;
+  /** Set for cursors that compute their batches (change streams). */
+  readonly stream?: CursorStream;
+}
+
+/** One batch as getMore replies it: `fields` go into the reply's cursor document. */
+export interface CursorBatch {
+  batch: CursorDocument[];
+  id: Long;
+  fields?: Document;
 }
 
 export interface CursorStoreOptions {
@@ -42,6 +51,7 @@ export class MemoryCursorStore implements CursorStore {
   }
 
   open(documents: CursorDocument[], options: CursorOptions): Document {
+    if (options.stream !== undefined) return this.openStream(options.stream, options);
     if (options.tailable !== undefined) return this.openTailable(options.tailable, options);
     // batchSize 0 on the opening command means "create the cursor, return nothing yet".
     const firstBatch = options.batchSize === 0 ? [] : takeBatch(documents, 0, options.batchSize ?? options.defaultBatchSize);
@@ -62,7 +72,15 @@ export class MemoryCursorStore implements CursorStore {
     return { firstBatch, id, ns: options.ns };
   }
 
-  private register(documents: CursorDocument[], position: number, options: CursorOptions, tail: TailPosition | undefined): Long {
+  private openStream(stream: CursorStream, options: CursorOptions): Document {
+    // batchSize 0 opens the cursor without reading anything yet.
+    const first = options.batchSize === 0 ? { batch: [], closed: false } : stream.next(options.batchSize ?? options.defaultBatchSize);
+    const closed = first.closed || options.singleBatch === true;
+    const id = closed ? Long.ZERO : this.register([], 0, options, undefined, stream);
+    return { firstBatch: first.batch, ...stream.cursorFields(), id, ns: options.ns };
+  }
+
+  private register(documents: CursorDocument[], position: number, options: CursorOptions, tail: TailPosition | undefined, stream?: CursorStream): Long {
     const id = newCursorId((key) => this.cursors.has(key));
     this.cursors.set(id.toBigInt().toString(), {
       id,
@@ -74,6 +92,7 @@ export class MemoryCursorStore implements CursorStore {
       position,
       lastUsed: Date.now(),
       tail,
+      ...(stream !== undefined ? { stream } : {}),
     });
     this.scheduleReaper();
     return id;
@@ -89,8 +108,9 @@ export class MemoryCursorStore implements CursorStore {
    * Takes the next batch; closes the cursor when it is exhausted (a tailable one
    * stays open and may return an empty batch). Returns the id to report (0 when closed).
    */
-  nextBatch(cursor: OpenCursor, batchSize: number | undefined): { batch: CursorDocument[]; id: Long } {
+  nextBatch(cursor: OpenCursor, batchSize: number | undefined): CursorBatch {
     cursor.lastUsed = Date.now();
+    if (cursor.stream !== undefined) return this.nextStreamBatch(cursor, cursor.stream, batchSize);
     if (cursor.tail !== undefined) return this.nextTailBatch(cursor, cursor.tail, batchSize);
     const batch = takeBatch(cursor.documents, cursor.position, batchSize);
     cursor.position += batch.length;
@@ -99,6 +119,19 @@ export class MemoryCursorStore implements CursorStore {
       return { batch, id: Long.ZERO };
     }
     return { batch, id: cursor.id };
+  }
+
+  /** A stream's next batch; the cursor closes when the stream says so or fails. */
+  private nextStreamBatch(cursor: OpenCursor, stream: CursorStream, batchSize: number | undefined): CursorBatch {
+    let next: { batch: Document[]; closed: boolean };
+    try {
+      next = stream.next(batchSize);
+    } catch (error) {
+      this.kill(cursor.id);
+      throw error;
+    }
+    if (next.closed) this.kill(cursor.id);
+    return { batch: next.batch, id: next.closed ? Long.ZERO : cursor.id, fields: stream.cursorFields() };
   }
 
   private nextTailBatch(cursor: OpenCursor, tail: TailPosition, batchSize: number | undefined): { batch: CursorDocument[]; id: Long } {

@@ -14,7 +14,7 @@
 import type { Document } from '../../bson.js';
 import type { ConnectionInfo } from '../types.js';
 import { CommandError } from '../command-error.js';
-import { ErrorCodes, codeNameOf } from '../error-codes.js';
+import { ErrorCodes } from '../error-codes.js';
 import { numberValue } from './failpoint.js';
 import type { FailPointRegistry } from './failpoint-registry.js';
 
@@ -56,12 +56,10 @@ export function failCommandBeforeRun(failpoints: FailPointRegistry, target: Fail
 export function failCommandAfterRun(failpoints: FailPointRegistry, target: FailCommandTarget): Document | undefined {
   const data = failpoints.evaluate(FAIL_COMMAND, (candidate) => appliesTo(candidate, target) && isDocument(candidate.writeConcernError));
   if (data === undefined || !isDocument(data.writeConcernError)) return undefined;
-  const given = data.writeConcernError;
-  const code = numberValue(given.code) ?? ErrorCodes.WriteConcernFailed;
-  const writeConcernError: Document = { code, codeName: typeof given.codeName === 'string' ? given.codeName : codeNameOf(code), errmsg: given.errmsg ?? '' };
-  if (given.errInfo !== undefined) writeConcernError.errInfo = given.errInfo;
-  const labels = stringArray(data.errorLabels) ?? stringArray(given.errorLabels);
-  if (stringArray(given.errorLabels) !== undefined) writeConcernError.errorLabels = given.errorLabels;
+  // mongod appends the given document as is (no codeName or errmsg added): drivers and the spec
+  // tests see exactly what the test configured, e.g. { code: 91 }.
+  const writeConcernError: Document = { ...data.writeConcernError };
+  const labels = stringArray(data.errorLabels);
   return labels === undefined ? { writeConcernError } : { writeConcernError, errorLabels: labels };
 }
 

@@ -14,6 +14,7 @@ import { pathValuesForKeys } from './paths.js';
 import { sortDocuments } from './sort.js';
 import { mergeInto, outTo } from './aggregate-writes.js';
 import { readableCollection } from './views.js';
+import { searchNotEnabled } from '../search-not-enabled.js';
 
 export interface AggregateEnv {
   storage: Storage;
@@ -133,6 +134,7 @@ export function runPipeline(docs: Document[], pipeline: Document[], env: Aggrega
         current = [];
         break;
       }
+      case '$listSearchIndexes': throw searchNotEnabled();
       case '$collStats': case '$indexStats': case '$currentOp': case '$listSessions': case '$changeStream':
         throw new CommandError(ErrorCodes.NotImplemented, `${name} is not supported by the embedded server`);
       default:

@@ -13,6 +13,7 @@ function wallSeconds(): number {
 export class LogicalClock {
   private seconds: number;
   private increment: number;
+  private reserved: Timestamp | undefined;
 
   constructor(private readonly now: () => number = wallSeconds) {
     this.seconds = now();
@@ -24,16 +25,28 @@ export class LogicalClock {
     return new Timestamp({ t: this.seconds, i: this.increment });
   }
 
-  /** A new, strictly later time for a write. */
+  /**
+   * The time the next tick() will return, fixed from now until then: a write's change
+   * events are stamped with it before its command ticks, so they carry exactly the
+   * operationTime the command's reply reports.
+   */
+  nextWriteTime(): Timestamp {
+    if (this.reserved === undefined || !this.current().lessThan(this.reserved)) this.reserved = this.following();
+    return this.reserved;
+  }
+
+  /** A new, strictly later time for a write (the reserved one, if nextWriteTime() fixed it). */
   tick(): Timestamp {
-    const wall = this.now();
-    if (wall > this.seconds) {
-      this.seconds = wall;
-      this.increment = 1;
-    } else {
-      this.increment++;
-    }
+    const next = this.reserved !== undefined && this.current().lessThan(this.reserved) ? this.reserved : this.following();
+    this.reserved = undefined;
+    this.seconds = next.t;
+    this.increment = next.i;
     return this.current();
+  }
+
+  private following(): Timestamp {
+    const wall = this.now();
+    return wall > this.seconds ? new Timestamp({ t: wall, i: 1 }) : new Timestamp({ t: this.seconds, i: this.increment + 1 });
   }
 
   /** Moves the clock up to a client-gossiped $clusterTime; anything malformed or older is ignored. */

@@ -6,11 +6,12 @@ import { MongoInvalidArgumentError } from '../../errors.js';
 import { numberValue } from '../failpoints/failpoint.js';
 import { LogicalClock } from './logical-clock.js';
 import { RetryableWriteHistory } from './retryable-write-history.js';
+import { TransactionTable } from '../transactions/transaction-table.js';
 
 /** Commands whose success advances the optime (mongod writes an oplog entry for each). */
 const WRITE_COMMANDS = new Set([
   'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'bulkWrite',
-  'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'renameCollection', 'collMod',
+  'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'renameCollection', 'collMod', 'commitTransaction',
 ]);
 
 /** Our one term: no elections ever happen. */
@@ -19,6 +20,8 @@ const TERM = Long.fromNumber(1);
 export class ReplicaSetState {
   readonly clock = new LogicalClock();
   readonly history = new RetryableWriteHistory();
+  /** Each session's multi-document transaction. */
+  readonly transactions = new TransactionTable(this.history);
   /** Fixed per server: a driver compares it across heartbeats to detect stale primaries. */
   readonly electionId = new ObjectId();
 
@@ -55,5 +58,6 @@ export class ReplicaSetState {
 
   clear(): void {
     this.history.clear();
+    this.transactions.clear();
   }
 }

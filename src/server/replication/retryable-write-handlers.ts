@@ -140,7 +140,8 @@ export function retryableWriteHandler(inner: CommandHandler, history: RetryableW
     ...(inner.aliases !== undefined ? { aliases: inner.aliases } : {}),
     ...(inner.observe !== undefined ? { observe: inner.observe.bind(inner) } : {}),
     async run(command, context) {
-      const executed = history.statementsFor(command);
+      // Statements of a transaction (autocommit: false) are not retryable writes.
+      const executed = command.autocommit === undefined ? history.statementsFor(command) : undefined;
       if (executed === undefined) return inner.run(command, context);
       const field = STATEMENT_FIELDS[inner.name];
       if (field !== undefined) {

@@ -1,10 +1,11 @@
 // The session fields a command may carry, checked before it runs (mongod's
 // initializeOperationSessionInfo): txnNumber needs an lsid, a replica set and a
-// retryable write command; transactions are not implemented here yet.
+// retryable write command or a transaction (autocommit: false).
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { typeName } from '../stable-api.js';
+import { checkTransactionFields } from '../transactions/transaction-arguments.js';
 import { txnNumberOf } from './retryable-write-history.js';
 import { RETRYABLE_WRITE_COMMANDS } from './retryable-write-handlers.js';
 
@@ -28,9 +29,9 @@ export function checkSessionArguments(commandName: string, body: Document, repli
   if (hasTxnNumber && !replicaSet) {
     throw new CommandError(ErrorCodes.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
   }
-  // Not IllegalOperation: drivers read that code on a write as "retryable writes unsupported".
   if (transactional) {
-    throw new CommandError(ErrorCodes.OperationNotSupportedInTransaction, 'transactions are not supported by the mongrove embedded server yet');
+    checkTransactionFields(commandName, body);
+    return;
   }
   if (hasTxnNumber && !RETRYABLE.has(commandName)) {
     throw new CommandError(

@@ -1,7 +1,7 @@
 // One collection: documents in natural (insertion) order, and its indexes.
 // Unique indexes (always _id_) are enforced on every write.
 import { ObjectId, serialize, UUID } from '../../bson.js';
-import type { Document } from '../../bson.js';
+import type { Document, Long } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { bsonTypeOf, isPlainDocument } from '../query/bson-types.js';
@@ -18,6 +18,21 @@ export type { IndexSpec } from './index-state.js';
 export interface WriteOptions {
   /** The command's bypassDocumentValidation. */
   bypassDocumentValidation?: boolean;
+  /** What change events report for this write (a committed transaction's replay names its session). */
+  change?: { kind?: 'update' | 'replace'; lsid?: Document; txnNumber?: Long };
+}
+
+/**
+ * Told of every change committed to a collection Storage owns (the change log).
+ * Storage sets it; a collection built any other way (a transaction's clone) has none.
+ * Images are the stored BSON bytes, which are never written to.
+ */
+export interface CollectionObserver {
+  inserted(collection: CollectionStore, after: Uint8Array, options: WriteOptions): void;
+  replaced(collection: CollectionStore, before: Uint8Array, after: Uint8Array, options: WriteOptions): void;
+  deleted(collection: CollectionStore, before: Uint8Array, options: WriteOptions): void;
+  indexCreated(collection: CollectionStore, spec: IndexSpec): void;
+  indexDropped(collection: CollectionStore, spec: IndexSpec): void;
 }
 
 export interface CollectionOptions extends Document {
@@ -87,6 +102,8 @@ export class CollectionStore {
   name: string;
   dbName: string;
   readonly options: CollectionOptions;
+  /** Set by Storage on the collections it owns. */
+  observer: CollectionObserver | undefined;
   private readonly records = new Map<number, StoredRecord>();
   private readonly indexStates: IndexState[] = [];
   private nextRecordId = 1;
@@ -111,6 +128,21 @@ export class CollectionStore {
     const store = new CollectionStore(dbName, name, { viewOn: '' });
     for (const doc of documents) store.records.set(store.nextRecordId++, new StoredRecord(serialize(doc), doc));
     return store;
+  }
+
+  /**
+   * Fills `target`, a fresh collection with the same options, with this one's
+   * documents and indexes: a transaction's private copy. Records are shared (their
+   * bytes are never written to); nothing else (write observers) is copied.
+   */
+  copyInto<T extends CollectionStore>(target: T): T {
+    (target as { uuid: UUID }).uuid = this.uuid;
+    for (const [rid, record] of this.records) target.records.set(rid, record);
+    target.nextRecordId = this.nextRecordId;
+    target.totalSize = this.totalSize;
+    const indexes = this.indexStates.map((state) => state.copy(copyDocument(state.spec) as IndexSpec));
+    target.indexStates.splice(0, target.indexStates.length, ...indexes);
+    return target;
   }
 
   get ns(): string {
@@ -182,6 +214,7 @@ export class CollectionStore {
     this.records.set(rid, record);
     this.totalSize += record.bytes.length;
     for (const index of this.indexStates) index.add(keyed, rid);
+    this.observer?.inserted(this, record.bytes, options);
     this.enforceCap();
     return needsObject ? copyDocument({ _id: keyed._id })._id : keyed._id;
   }
@@ -199,6 +232,7 @@ export class CollectionStore {
     this.records.set(recordId, record);
     this.totalSize += record.bytes.length - old.bytes.length;
     for (const index of this.indexStates) index.add(stored, recordId);
+    this.observer?.replaced(this, old.bytes, record.bytes, options);
   }
 
   /** Only the _id index: index upkeep reads nothing but _id, so the object form can wait until a query needs it. */
@@ -206,13 +240,14 @@ export class CollectionStore {
     return this.hasIdIndex && this.indexStates.length === 1;
   }
 
-  delete(recordId: number): boolean {
+  delete(recordId: number, options: WriteOptions = {}): boolean {
     const old = this.records.get(recordId);
     if (!old) return false;
     const keyed = old.decoded || !this.onlyIdIndexed ? old.doc : { _id: storedId(old.bytes) };
     for (const index of this.indexStates) index.remove(keyed, recordId);
     this.records.delete(recordId);
     this.totalSize -= old.bytes.length;
+    this.observer?.deleted(this, old.bytes, options);
     return true;
   }
 
@@ -241,17 +276,20 @@ export class CollectionStore {
       state.add(doc, rid);
     }
     this.indexStates.push(state);
+    this.observer?.indexCreated(this, state.spec);
   }
 
   removeIndex(name: string): boolean {
     const i = this.indexStates.findIndex((s) => s.spec.name === name);
     if (i < 0 || (i === 0 && this.hasIdIndex)) return false;
-    this.indexStates.splice(i, 1);
+    const [removed] = this.indexStates.splice(i, 1);
+    if (removed !== undefined) this.observer?.indexDropped(this, removed.spec);
     return true;
   }
 
   removeAllIndexesButId(): void {
-    this.indexStates.splice(this.hasIdIndex ? 1 : 0);
+    const removed = this.indexStates.splice(this.hasIdIndex ? 1 : 0);
+    for (const state of removed) this.observer?.indexDropped(this, state.spec);
   }
 
   /**

@@ -100,6 +100,13 @@ export class IndexState {
     }
   }
 
+  /** An independent copy holding the same keys (for a transaction's private collection; no document is read). */
+  copy(spec: IndexSpec): IndexState {
+    const copy = new IndexState(spec);
+    for (const [key, owners] of this.entries) copy.entries.set(key, new Set(owners));
+    return copy;
+  }
+
   /** Rebuilds the key map (after collMod changes whether the index enforces uniqueness). */
   rebuild(records: Iterable<[number, Document]>): void {
     this.entries = new Map();

@@ -3,6 +3,7 @@
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
+import type { ChangeRecorder } from '../change-streams/change-recorder.js';
 import { CollectionStore, type CollectionOptions } from './collection.js';
 
 export { CollectionStore } from './collection.js';
@@ -23,7 +24,7 @@ export class DatabaseStore {
   }
 }
 
-function validateNames(dbName: string, collName: string): void {
+export function validateNames(dbName: string, collName: string): void {
   if (dbName === '' || /[/\\. "$\0]/.test(dbName)) {
     throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${dbName}'`);
   }
@@ -34,6 +35,18 @@ function validateNames(dbName: string, collName: string): void {
 
 export class Storage {
   private readonly databases = new Map<string, DatabaseStore>();
+  private recorder: ChangeRecorder | undefined;
+
+  /** Replica-set mode: from now on every committed change is recorded for change streams. */
+  recordChanges(recorder: ChangeRecorder): void {
+    this.recorder = recorder;
+    for (const db of this.databases.values()) for (const collection of db.collections.values()) collection.observer = recorder;
+  }
+
+  /** The change recorder (and its log), present only in replica-set mode. */
+  get changes(): ChangeRecorder | undefined {
+    return this.recorder;
+  }
 
   /** Names of databases that hold at least one collection. */
   databaseNames(): string[] {
@@ -68,19 +81,36 @@ export class Storage {
     }
     const collection = new CollectionStore(dbName, collName, options);
     db.collections.set(collName, collection);
+    if (this.recorder !== undefined) {
+      collection.observer = this.recorder;
+      this.recorder.created(collection);
+    }
     return collection;
   }
 
   /** Drops a collection; returns it, or undefined when it did not exist. */
   dropCollection(dbName: string, collName: string): CollectionStore | undefined {
+    const collection = this.detach(dbName, collName);
+    if (collection !== undefined) this.recorder?.dropped(collection);
+    return collection;
+  }
+
+  /** Removes a collection from its database without recording a drop (rename moves it). */
+  private detach(dbName: string, collName: string): CollectionStore | undefined {
     const db = this.databases.get(dbName);
     const collection = db?.collections.get(collName);
     if (!db || !collection) return undefined;
     db.collections.delete(collName);
+    collection.observer = undefined;
     return collection;
   }
 
   dropDatabase(dbName: string): boolean {
+    const db = this.databases.get(dbName);
+    if (db !== undefined && db.collections.size > 0) {
+      for (const collection of db.collections.values()) collection.observer = undefined;
+      this.recorder?.databaseDropped(dbName, db.collections.values());
+    }
     return this.databases.delete(dbName);
   }
 
@@ -92,11 +122,12 @@ export class Storage {
       throw new CommandError(ErrorCodes.IllegalOperation, "Can't rename a collection to itself");
     }
     validateNames(to.db, to.coll);
+    let droppedTarget: CollectionStore | undefined;
     if (this.collection(to.db, to.coll)) {
       if (!dropTarget) throw new CommandError(ErrorCodes.NamespaceExists, 'target namespace exists');
-      this.dropCollection(to.db, to.coll);
+      droppedTarget = this.detach(to.db, to.coll);
     }
-    this.dropCollection(from.db, from.coll);
+    this.detach(from.db, from.coll);
     let db = this.databases.get(to.db);
     if (!db) {
       db = new DatabaseStore(to.db);
@@ -105,6 +136,10 @@ export class Storage {
     source.dbName = to.db;
     source.name = to.coll;
     db.collections.set(to.coll, source);
+    if (this.recorder !== undefined) {
+      source.observer = this.recorder;
+      this.recorder.renamed(from, source, droppedTarget);
+    }
   }
 
   /** Every database's summary, for listDatabases. */

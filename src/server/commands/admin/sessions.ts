@@ -36,6 +36,7 @@ export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
         const lsids = lsidList(command, 'endSessions');
         killCursorsOfSessions(runtime, lsids);
         runtime.localSessions.end(lsids);
+        runtime.replication?.transactions.abortSessions(lsids);
         return {};
       },
     },
@@ -46,6 +47,8 @@ export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
         // An empty list means every session, as on a real server.
         if (lsids.length === 0) runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
         else killCursorsOfSessions(runtime, lsids);
+        if (lsids.length === 0) runtime.replication?.transactions.abortAll();
+        else runtime.replication?.transactions.abortSessions(lsids);
         runtime.localSessions.end(lsids);
         return {};
       },
@@ -55,6 +58,7 @@ export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
       run(command) {
         lsidList(command, 'killAllSessions');
         runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
+        runtime.replication?.transactions.abortAll();
         return {};
       },
     },
@@ -62,6 +66,7 @@ export function sessionCommands(runtime: ServerRuntime): CommandHandler[] {
       name: 'killAllSessionsByPattern',
       run() {
         runtime.cursors.killWhere((cursor) => cursor.lsid !== undefined);
+        runtime.replication?.transactions.abortAll();
         return {};
       },
     },

@@ -2,6 +2,7 @@
 import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
+import { isChangeStreamPipeline, openChangeStream } from '../../change-streams/open-change-stream.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { runPipeline } from '../../query/aggregate.js';
 import { readableCollection } from '../../query/views.js';
@@ -44,6 +45,30 @@ export function runAggregate(command: Document, context: CommandContext): Aggreg
   throw new CommandError(ErrorCodes.InvalidNamespace, `collection name has invalid type ${bsonTypeOf(target)}`);
 }
 
+function firstBatchSize(command: Document): number | undefined {
+  const cursorSpec = command.cursor as Document;
+  const batchSize = cursorSpec.batchSize === undefined ? undefined : toNumber(cursorSpec.batchSize);
+  if (batchSize !== undefined && (!Number.isFinite(batchSize) || batchSize < 0)) {
+    throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${String(batchSize)}'`);
+  }
+  return batchSize;
+}
+
+/** aggregate with a first stage $changeStream: a tailable, awaitData change-stream cursor. */
+function changeStreamReply(command: Document, context: CommandContext): Document {
+  const variables = letVariables(command, 'aggregate');
+  const env = { storage: context.server.storage, dbName: context.dbName, ...(variables ? { variables } : {}), collation: command.collation };
+  const { ns, cursor: stream } = openChangeStream(command, context, env);
+  const batchSize = firstBatchSize(command);
+  const cursor = context.server.cursors.open([], {
+    ...cursorOptions(command, context, ns),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    defaultBatchSize: DEFAULT_FIRST_BATCH_SIZE,
+    stream,
+  });
+  return { cursor, ok: 1 };
+}
+
 export const aggregateHandler: CommandHandler = {
   name: 'aggregate',
   run(command, context) {
@@ -51,15 +76,17 @@ export const aggregateHandler: CommandHandler = {
     if (!explain && !isPlainDocument(command.cursor)) {
       throw new CommandError(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
     }
+    if (isChangeStreamPipeline(command.pipeline)) {
+      if (!explain) return changeStreamReply(command, context);
+      // Explaining checks the stream as opening it would, then describes the stages.
+      openChangeStream(command, context, { storage: context.server.storage, dbName: context.dbName });
+      return { explainVersion: '1', stages: (command.pipeline as Document[]).map((s) => ({ ...s })), command: { ...command }, ok: 1 };
+    }
     const plan = runAggregate(command, context);
     if (explain) {
       return { explainVersion: '1', stages: plan.pipeline.map((s) => ({ ...s })), command: { ...command }, ok: 1 };
     }
-    const cursorSpec = command.cursor as Document;
-    const batchSize = cursorSpec.batchSize === undefined ? undefined : toNumber(cursorSpec.batchSize);
-    if (batchSize !== undefined && (!Number.isFinite(batchSize) || batchSize < 0)) {
-      throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${String(batchSize)}'`);
-    }
+    const batchSize = firstBatchSize(command);
     const cursor = context.server.cursors.open(plan.documents, {
       ...cursorOptions(command, context, plan.ns),
       ...(batchSize !== undefined ? { batchSize } : {}),

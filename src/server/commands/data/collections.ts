@@ -25,6 +25,16 @@ function clusteredIndexOption(raw: Document): Document {
   return { v: 2, key: raw.key, name: typeof raw.name === 'string' ? raw.name : '_id_', unique: true };
 }
 
+/** changeStreamPreAndPostImages must be { enabled: <bool> } (mongod's IDL check). */
+function checkPreAndPostImagesOption(value: unknown, commandName: string): void {
+  const field = `${commandName}.changeStreamPreAndPostImages`;
+  if (!isPlainDocument(value)) throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}' is the wrong type, expected type 'object'`);
+  if (value.enabled === undefined) throw new CommandError(ErrorCodes.IDLFailedToParse, `BSON field '${field}.enabled' is missing but a required field`);
+  if (typeof value.enabled !== 'boolean') throw new CommandError(ErrorCodes.TypeMismatch, `BSON field '${field}.enabled' is the wrong type, expected type 'bool'`);
+  const extra = Object.keys(value).find((key) => key !== 'enabled');
+  if (extra !== undefined) throw new CommandError(ErrorCodes.IDLUnknownField, `BSON field '${field}.${extra}' is an unknown field.`);
+}
+
 export const createHandler: CommandHandler = {
   name: 'create',
   run(command, context) {
@@ -35,6 +45,7 @@ export const createHandler: CommandHandler = {
       throw new CommandError(ErrorCodes.InvalidOptions, 'the \'size\' field is required when \'capped\' is true');
     }
     if (isPlainDocument(options.clusteredIndex)) options.clusteredIndex = clusteredIndexOption(options.clusteredIndex);
+    if (options.changeStreamPreAndPostImages !== undefined) checkPreAndPostImagesOption(options.changeStreamPreAndPostImages, 'create');
     context.server.storage.createCollection(context.dbName, coll, copyDocument(options));
     return { ok: 1 };
   },
@@ -138,13 +149,20 @@ export const collModHandler: CommandHandler = {
     const coll = collectionName(command, 'collMod');
     const collection = context.server.storage.collection(context.dbName, coll);
     if (!collection) throw new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${context.dbName}.${coll}`);
+    if (command.changeStreamPreAndPostImages !== undefined) checkPreAndPostImagesOption(command.changeStreamPreAndPostImages, 'collMod');
+    const optionsBefore = copyDocument(collection.options);
+    const description: Document = {};
     for (const [key, value] of Object.entries(command)) {
       if (key === 'collMod' || key.startsWith('$') || key === 'lsid' || key === 'writeConcern' || key === 'comment') continue;
       if (key === 'validator' || key === 'validationLevel' || key === 'validationAction' || key === 'changeStreamPreAndPostImages' || key === 'expireAfterSeconds') {
         collection.options[key] = copyDocument({ v: value }).v;
+        description[key] = value;
       }
     }
-    if (command.index !== undefined) return { ...modifyIndex(collection, command.index), ok: 1 };
-    return { ok: 1 };
+    const reply = command.index !== undefined ? { ...modifyIndex(collection, command.index), ok: 1 } : { ok: 1 };
+    if (command.index !== undefined) description.index = command.index;
+    // Every successful collMod is an oplog entry: change streams with showExpandedEvents report it.
+    context.server.storage.changes?.modified(collection, description, optionsBefore);
+    return reply;
   },
 };

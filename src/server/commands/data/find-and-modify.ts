@@ -9,7 +9,7 @@ import { applyUpdate, updateKind } from '../../query/update.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandHandler } from '../../types.js';
 import { checkHint, collectionName, letVariables, optionalDocument, selectRecords, truthy, wrongType } from './common.js';
-import { performUpsert } from './update.js';
+import { changeKindOf, performUpsert } from './update.js';
 
 export const findAndModifyHandler: CommandHandler = {
   name: 'findAndModify',
@@ -64,7 +64,7 @@ export const findAndModifyHandler: CommandHandler = {
     const [rid, doc] = found;
     const before = shape(doc);
     const result = applyUpdate(doc, u, { arrayFilters, query: compileFilter(query, { variables, collation }), variables });
-    if (result.modified && existing) existing.replace(rid, result.doc, { bypassDocumentValidation });
+    if (result.modified && existing) existing.replace(rid, result.doc, { bypassDocumentValidation, change: { kind: changeKindOf(u) } });
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: returnNew ? shape(existing?.get(rid)) : before,

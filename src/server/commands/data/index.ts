@@ -12,6 +12,7 @@ import { findAndModifyHandler } from './find-and-modify.js';
 import { findHandler } from './find.js';
 import { createIndexesHandler, dropIndexesHandler, listIndexesHandler } from './indexes.js';
 import { insertHandler } from './insert.js';
+import { searchIndexHandlers } from './search-indexes.js';
 import { updateHandler } from './update.js';
 
 export const dataCommandHandlers: CommandHandler[] = [
@@ -35,4 +36,5 @@ export const dataCommandHandlers: CommandHandler[] = [
   listIndexesHandler,
   dropIndexesHandler,
   explainHandler,
+  ...searchIndexHandlers,
 ];

@@ -80,6 +80,11 @@ function checkUpdatePipeline(pipeline: unknown[]): void {
   }
 }
 
+/** How the change log reports an update statement's write: a replacement document is a 'replace' event. */
+export function changeKindOf(update: unknown): 'update' | 'replace' {
+  return updateKind(update) === 'replacement' ? 'replace' : 'update';
+}
+
 /** Builds and inserts the upserted document; returns its _id. */
 export function performUpsert(collection: CollectionStore, statement: Pick<UpdateStatement, 'q' | 'u' | 'arrayFilters'>, variables: Document | undefined): unknown {
   const seed = upsertSeed(statement.q);
@@ -108,7 +113,7 @@ export function executeUpdate(storage: Storage, dbName: string, coll: string, st
   for (const [rid, doc] of selected) {
     const result = applyUpdate(doc, statement.u, { arrayFilters: statement.arrayFilters, query, variables });
     if (result.modified && existing) {
-      existing.replace(rid, result.doc);
+      existing.replace(rid, result.doc, { change: { kind: changeKindOf(statement.u) } });
       nModified++;
     }
   }
