@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import type { ObjectId } from '../bson.js';
 import { MongoInvalidArgumentError, MongoNetworkError, MongoNetworkTimeoutError } from '../errors.js';
 import { Connection } from './connection.js';
 import { buildClientMetadata } from './handshake/metadata.js';
@@ -33,6 +34,20 @@ export interface ConnectionOptions extends HandshakeOptions {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 export const BACKPRESSURE_LABELS = ['SystemOverloadedError', 'RetryableError'] as const;
+
+/** What SDAM needs to know of an error thrown by a connection's authentication step (after hello). */
+export interface AuthenticationStepFailure {
+  /** The serviceId the hello reported (load-balanced mode): only that service's connections are cleared. */
+  readonly serviceId: ObjectId | undefined;
+}
+
+/** Errors thrown by the authentication step: SDAM marks the server Unknown even for a timeout. */
+const authenticationErrors = new WeakMap<object, AuthenticationStepFailure>();
+
+/** The failure's details when `error` came from a connection's authentication step rather than its socket or hello. */
+export function authenticationStepFailure(error: unknown): AuthenticationStepFailure | undefined {
+  return typeof error === 'object' && error !== null ? authenticationErrors.get(error) : undefined;
+}
 
 /** "host:port", with IPv6 literals bracketed. */
 export function formatAddress(host: string, port: number): string {
@@ -160,7 +175,12 @@ export async function connect(options: ConnectionOptions, request: ConnectReques
                 prepare: (doc, conn) => auth.prepare(doc, conn),
                 finish: async (conn, reply) => {
                   helloDone = true; // errors from here on are auth errors: no backpressure labels
-                  await auth.finish(conn, reply);
+                  try {
+                    await auth.finish(conn, reply);
+                  } catch (error) {
+                    if (typeof error === 'object' && error !== null) authenticationErrors.set(error, { serviceId: conn.serviceId });
+                    throw error;
+                  }
                 },
               },
       },

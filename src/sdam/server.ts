@@ -5,7 +5,7 @@ import type { ObjectId } from '../bson.js';
 import type { Connection } from '../connection/connection.js';
 import type { ConnectionPool } from '../connection/pool/pool.js';
 import type { TimeoutContext } from '../connection/timeout-context.js';
-import { MongoNetworkError, MongoPoolClearedError, MongoServerError } from '../errors.js';
+import { MongoPoolClearedError } from '../errors.js';
 import type { Monitor } from './monitor/monitor.js';
 import type { ServerDescription } from './server-description.js';
 import type { ServerType } from './types.js';
@@ -23,6 +23,8 @@ export interface ServerErrorOrigin {
   readonly serviceId: ObjectId | undefined;
   readonly maxWireVersion: number;
   readonly completedHandshake: boolean;
+  /** The error came from the authentication step of the connection's establishment. */
+  readonly duringAuthentication?: boolean;
 }
 
 /** The Topology's side of a server: error handling routed through the pure SDAM functions. */
@@ -78,18 +80,9 @@ export class Server {
   }
 
   async checkOut(ctx: TimeoutContext): Promise<Connection> {
-    const generation = this.pool.generation;
-    let connection: Connection;
-    try {
-      connection = await this.pool.checkOut({ timeout: ctx });
-    } catch (error) {
-      // A connection that failed while being established (network or authentication error)
-      // reports as a handshake error: SDAM marks the server Unknown and clears the pool.
-      if ((error instanceof MongoNetworkError && !(error instanceof MongoPoolClearedError)) || error instanceof MongoServerError) {
-        this.owner.handleServerError(this, error, { generation, serviceId: undefined, maxWireVersion: 0, completedHandshake: false });
-      }
-      throw error;
-    }
+    // A connection that fails while being established reaches SDAM through the pool's
+    // onEstablishmentError hook (before it is reported closed), not from here.
+    const connection = await this.pool.checkOut({ timeout: ctx });
     this.running += 1;
     const maxWireVersion = connection.description?.maxWireVersion;
     if (maxWireVersion !== undefined) this.handshakeMaxWireVersion = maxWireVersion;

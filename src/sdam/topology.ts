@@ -6,8 +6,8 @@
 // handed in as `selector`; see src/selection/wait-for-server.ts.
 import type { Document } from '../bson.js';
 import type { Connection } from '../connection/connection.js';
-import { connect, connectionFactory } from '../connection/connect.js';
-import { buildClientMetadata } from '../connection/handshake/metadata.js';
+import { authenticationStepFailure, connect } from '../connection/connect.js';
+import { buildClientMetadata, type DriverInfo } from '../connection/handshake/metadata.js';
 import { ConnectionPool } from '../connection/pool/pool.js';
 import type { TimeoutContext } from '../connection/timeout-context.js';
 import { parseHostPort } from '../connection/uri/hosts.js';
@@ -59,6 +59,9 @@ export class Topology implements ServerOwner {
   private readonly closing = new Set<Promise<void>>();
   private readonly publisher: SdamPublisher;
   private readonly connectionOptions: ServerConnectionOptions;
+  /** The handshake's `client` document for connections made from now on (appendMetadata changes it). */
+  private metadata: Document;
+  private readonly appendedDriverInfo: DriverInfo[] = [];
   private readonly selector: ServerSelectionLoop | undefined;
   private srvPoller: SrvPoller | undefined;
   private nextMonitorConnectionId = 1;
@@ -84,6 +87,7 @@ export class Topology implements ServerOwner {
       // Built once for every connection of this topology.
       metadata: base.metadata ?? buildClientMetadata({ appName: base.appName, driverInfo: base.driverInfo }),
     };
+    this.metadata = this.connectionOptions.metadata ?? {};
   }
 
   get description(): TopologyDescription {
@@ -179,6 +183,19 @@ export class Topology implements ServerOwner {
     this.notify();
   }
 
+  /**
+   * Appends a wrapping library's driver info to the handshake metadata (mongodb-handshake
+   * "Metadata updates after MongoClient initialization"): only connections made from now on
+   * carry it; established ones are neither re-handshaken nor closed. Duplicates change nothing.
+   */
+  appendMetadata(info: DriverInfo): void {
+    const base = this.settings.connection ?? {};
+    const driverInfo = [...(base.driverInfo ?? []), ...this.appendedDriverInfo, info];
+    // Validates first (a '|' in a field throws), so a rejected info is not kept.
+    this.metadata = buildClientMetadata({ appName: base.appName, driverInfo });
+    this.appendedDriverInfo.push(info);
+  }
+
   /** Applies a rescan's SRV hosts (Unknown/Sharded topologies only). */
   applySrvHosts(hosts: readonly string[]): void {
     if (this.closed || !isSrvPollingTopology(this.current.type)) return;
@@ -193,12 +210,16 @@ export class Topology implements ServerOwner {
       generation: origin.generation,
       maxWireVersion: origin.maxWireVersion,
       completedHandshake: origin.completedHandshake,
+      duringAuthentication: origin.duringAuthentication,
     });
     if (failure === null) return;
     const result = handleApplicationError(this.current, server.pool.generationFor(origin.serviceId), failure);
     if (result.outcome !== 'handled') return;
     this.setDescription(result.description, server.address);
-    if (result.clearPool) {
+    // A load balancer's pool is cleared per service; a connection that failed before its
+    // handshake completed never learned its serviceId, so there is nothing to clear.
+    const clearable = this.current.type !== 'LoadBalanced' || origin.serviceId !== undefined;
+    if (result.clearPool && clearable) {
       server.pool.clear({ serviceId: origin.serviceId, cause: failure.error });
       if (failure.kind !== 'command') server.monitor?.cancelCheck();
     }
@@ -206,6 +227,22 @@ export class Topology implements ServerOwner {
   }
 
   // ---- internals -------------------------------------------------------------------
+
+  /** A connection failed while being established (socket, hello or authentication). */
+  private handleEstablishmentError(server: Server | undefined, error: Error, generation: number): void {
+    if (server === undefined) return;
+    const authentication = authenticationStepFailure(error);
+    // load-balancers "Initial Handshake Errors": only errors after hello count, for the service hello named.
+    if (this.current.type === 'LoadBalanced' && authentication === undefined) return;
+    const serviceId = authentication?.serviceId;
+    this.handleServerError(server, error, {
+      generation: serviceId === undefined ? generation : server.pool.generationFor(serviceId),
+      serviceId,
+      maxWireVersion: 0,
+      completedHandshake: false,
+      duringAuthentication: authentication !== undefined,
+    });
+  }
 
   private applyCheck(server: Server, result: MonitorCheckResult): void {
     if (this.closed || this.servers.get(server.address) !== server) return;
@@ -260,13 +297,10 @@ export class Topology implements ServerOwner {
     const pool = new ConnectionPool<Connection>({
       address,
       options: { ...this.settings.pool, loadBalanced },
-      connect: connectionFactory(options),
+      connect: (request) => connect({ ...options, metadata: this.metadata }, { id: request.id, signal: request.signal }),
       events: this.settings.events,
-      onBackgroundError: (error) => {
-        if (holder.server !== undefined) {
-          this.handleServerError(holder.server, error, { generation: pool.generation, serviceId: undefined, maxWireVersion: 0, completedHandshake: false });
-        }
-      },
+      onBackgroundError: (error) => this.handleEstablishmentError(holder.server, error, pool.generation),
+      onEstablishmentError: (error, generation) => this.handleEstablishmentError(holder.server, error, generation),
     });
     const monitor = loadBalanced
       ? undefined
@@ -274,7 +308,7 @@ export class Topology implements ServerOwner {
           topologyId: this.topologyId,
           address,
           // Monitoring connections never authenticate.
-          connector: ({ signal, id }) => connect({ ...options, auth: undefined }, { id: id ?? this.nextMonitorConnectionId++, signal }),
+          connector: ({ signal, id }) => connect({ ...options, metadata: this.metadata, auth: undefined }, { id: id ?? this.nextMonitorConnectionId++, signal }),
           allocateConnectionId: () => this.nextMonitorConnectionId++,
           heartbeatFrequencyMS: this.current.heartbeatFrequencyMS,
           minHeartbeatFrequencyMS: this.settings.minHeartbeatFrequencyMS,

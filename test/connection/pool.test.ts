@@ -147,6 +147,32 @@ describe('ConnectionPool', () => {
     expect(pool.state).toBe('paused');
   });
 
+  it("hands a checkout's establishment error to its owner before reporting the connection closed", async () => {
+    const { sink, names } = recorder();
+    const seen: { message: string; generation: number }[] = [];
+    const pool = new ConnectionPool({
+      address: 'h:1',
+      connect: fakeFactory({ failIds: new Set([1]) }),
+      events: sink,
+      onEstablishmentError: (error, generation) => {
+        seen.push({ message: error.message, generation });
+        pool.clear({ cause: error });
+      },
+    });
+    pools.push(pool);
+    pool.ready();
+    await expect(pool.checkOut()).rejects.toThrow('fake establishment of connection 1 failed');
+    expect(seen).toEqual([{ message: 'fake establishment of connection 1 failed', generation: 0 }]);
+    // SDAM's pool clear comes before the failed connection's ConnectionClosed (pool-clear-checkout-error).
+    expect(names.filter((n) => n !== 'connectionPoolCreated' && n !== 'connectionPoolReady')).toEqual([
+      'connectionCheckOutStarted',
+      'connectionCreated',
+      'connectionPoolCleared',
+      'connectionClosed',
+      'connectionCheckOutFailed',
+    ]);
+  });
+
   it('emits events in spec order with real connections to a server', async () => {
     server = await startFakeServer(helloThen(() => ({ reply: { ok: 1 } })));
     const { sink, names } = recorder();

@@ -18,6 +18,11 @@ export interface ConnectionPoolConfig<C extends PoolableConnection> {
    * SDAM's application-error handling (which usually clears the pool).
    */
   onBackgroundError?: (error: Error) => void;
+  /**
+   * Errors establishing a connection for a checkout, with the failed connection's generation;
+   * called before the connection is reported closed and the checkout fails.
+   */
+  onEstablishmentError?: (error: Error, generation: number) => void;
 }
 
 export interface CheckOutOptions {

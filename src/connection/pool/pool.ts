@@ -38,6 +38,7 @@ export class ConnectionPool<C extends PoolableConnection> {
   private readonly connections: PoolConnections<C>;
   private readonly waitQueue = new WaitQueue<C>(() => this.serveWaitQueue());
   private readonly background: PoolMaintenance<C>;
+  private readonly onEstablishmentError: ((error: Error, generation: number) => void) | undefined;
 
   constructor(config: ConnectionPoolConfig<C>) {
     this.address = config.address;
@@ -45,6 +46,7 @@ export class ConnectionPool<C extends PoolableConnection> {
     this.options = resolvePoolOptions(userOptions);
     this.connect = config.connect;
     this.events = config.events ?? noEvents<CmapEventMap>();
+    this.onEstablishmentError = config.onEstablishmentError;
     this.connections = new PoolConnections<C>(this.address, this.events, this.services, (entry, checkIdle) =>
       this.perishedReason(entry, checkIdle),
     );
@@ -274,11 +276,27 @@ export class ConnectionPool<C extends PoolableConnection> {
       },
       (error: Error) => {
         entry.waiter = undefined;
-        if (entry.state === 'pending') this.connections.close(entry, this.poolState === 'closed' ? 'poolClosed' : 'error', error);
+        if (entry.state === 'pending') this.failEstablishment(entry, error);
         if (!waiter.settled) this.settleFailure(waiter, this.poolState === 'closed' ? 'poolClosed' : 'connectionError', error);
         this.waitQueue.service();
       },
     );
+  }
+
+  /**
+   * A checkout's connection failed to establish: SDAM handles the error first (normally
+   * clearing the pool), then the connection is reported closed, the order SDAM's
+   * pool-clear-checkout-error test expects (ConnectionPoolCleared before ConnectionClosed).
+   */
+  private failEstablishment(entry: Entry<C>, error: Error): void {
+    // Out of the pending set first, so a clear that interrupts does not report it as stale.
+    this.connections.leavePending(entry);
+    try {
+      if (this.poolState !== 'closed') this.onEstablishmentError?.(error, entry.generation);
+    } catch {
+      // The owner's handling failed: the checkout must still fail with the establishment error, not hang.
+    }
+    this.connections.close(entry, this.poolState === 'closed' ? 'poolClosed' : 'error', error);
   }
 
   private onWaiterTimeout(waiter: Waiter<C>, cause: TimeoutCause): void {

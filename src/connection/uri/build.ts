@@ -265,7 +265,8 @@ function buildProxy(
   return Object.freeze({ host, port, username, password });
 }
 
-function validateDriverInfo(info: DriverInfo | undefined): DriverInfo | undefined {
+/** Checks a driverInfo object (client option or appendMetadata argument): every field a string. */
+export function validateDriverInfo(info: DriverInfo | undefined): DriverInfo | undefined {
   if (info === undefined) return undefined;
   if (typeof info !== 'object' || info === null) throw new MongoInvalidArgumentError('driverInfo must be an object { name?, version?, platform? }');
   for (const key of ['name', 'version', 'platform'] as const) {

@@ -47,6 +47,8 @@ export class Monitor {
   private lastType: ServerType = 'Unknown';
   private topologyVersion: TopologyVersion | null = null;
   private cancelRequested = false;
+  /** A hello is in flight: check requests are ignored (server-monitoring "Requesting an immediate check"). */
+  private checking = false;
   private loop: Promise<void> | undefined;
 
   constructor(options: MonitorOptions) {
@@ -80,6 +82,7 @@ export class Monitor {
 
   /** Asks for a check soon (at most one per minHeartbeatFrequencyMS); no effect while streaming. */
   requestCheck(): void {
+    if (this.checking) return;
     this.alarm.ring();
   }
 
@@ -90,6 +93,8 @@ export class Monitor {
   cancelCheck(): void {
     if (this.connection === undefined) return;
     this.cancelRequested = true;
+    // The abandoned hello is no longer in progress: a check requested from now on must be honoured.
+    this.checking = false;
     this.dropConnection();
   }
 
@@ -107,7 +112,10 @@ export class Monitor {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const previousType = this.lastType;
-      const outcome = await this.check();
+      this.checking = true;
+      const outcome = await this.check().finally(() => {
+        this.checking = false;
+      });
       if (this.stopped) return;
       if (outcome.kind === 'cancelled') {
         await this.wait();
