@@ -393,3 +393,10 @@ export class MongoChangeStreamError extends MongoRuntimeError {
     return 'MongoChangeStreamError';
   }
 }
+
+/** A transaction API misuse (transactions spec): wrong state, or options a transaction forbids. */
+export class MongoTransactionError extends MongoAPIError {
+  override get name(): string {
+    return 'MongoTransactionError';
+  }
+}

@@ -1,6 +1,7 @@
 // mongrove's public API. The embedded server is a separate entry point: 'mongrove/server'.
 export * from './errors.js';
 export * from './crud/index.js';
+export * from './change-streams/index.js';
 export * from './gridfs/index.js';
 export { ReadPreference } from './concerns/read-preference.js';
 export { ReadConcern } from './concerns/read-concern.js';

@@ -2,8 +2,8 @@
 // Topology, or the direct single-server target), the executor and the event sink.
 import { TimeoutContext } from '../connection/timeout-context.js';
 import { parseConnectionString } from '../connection/uri/parse.js';
-import type { ClientOptionsInput, ParsedConnectionString } from '../connection/uri/types.js';
-import { MongoClientClosedError } from '../errors.js';
+import type { ClientOptionsInput, DriverInfo, ParsedConnectionString } from '../connection/uri/types.js';
+import { MongoAPIError, MongoClientClosedError } from '../errors.js';
 import { MongoLogger, type MongoLoggerClientOptions } from '../monitoring/logger/index.js';
 import { ClientSessions, type ClientSession, type SessionOptions } from '../sessions/index.js';
 import { runClientBulkWrite, type ClientBulkWriteOptions } from './bulk/client-bulk-writer.js';
@@ -20,6 +20,7 @@ import { RUN_COMMAND } from './operations/operation.js';
 import { SimpleCommandOperation } from './operations/simple-command.js';
 import type { OperationTarget } from './target.js';
 import { TopologyTarget, type TopologyTargetSource } from './topology-target.js';
+import { runTransactionCommand, transactionDefaultsOf } from './transaction-commands.js';
 
 /** Builds the client's target from its parsed settings (tests may inject their own). */
 export type TargetFactory = (
@@ -51,7 +52,8 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
   readonly logger: MongoLogger;
   /** @internal The server session pool, cluster time and session hooks. */
   readonly sessions: ClientSessions<Client>;
-  private readonly level: Resolved;
+  /** @internal The client-level concerns (change streams inherit them). */
+  readonly level: Resolved;
   private readonly detachLogging: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
@@ -67,16 +69,23 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
     this.detachLogging = this.logger.enabled ? attachClientLogging(this, this.logger) : undefined;
     const logger = this.logger.enabled ? this.logger : undefined;
     this.target = (targetFactory ?? defaultTargetFactory)(s, this, { uri, options: connectionOptions, logger });
-    this.sessions = new ClientSessions<Client>({ target: this.target, client: this, retryWrites: s.retryWrites });
+    this.level = rootLevel(s.readPreference, readConcernDocument(s.readConcern), writeConcernDocument(s.writeConcern));
+    this.sessions = new ClientSessions<Client>({
+      target: this.target,
+      client: this,
+      retryWrites: s.retryWrites,
+      transactionDefaults: transactionDefaultsOf(this.level),
+      runTransactionCommand: (session, command) => runTransactionCommand(this.executor, session, command),
+    });
     this.executor = new Executor({
       target: this.target,
       events: this,
       serverApi: s.serverApi,
       retryReads: s.retryReads,
       retryWrites: s.retryWrites,
+      maxAdaptiveRetries: s.maxAdaptiveRetries,
       hooks: sessionHooks ?? this.sessions,
     });
-    this.level = rootLevel(s.readPreference, readConcernDocument(s.readConcern), writeConcernDocument(s.writeConcern));
   }
 
   /** Optional: operations connect on first use. Resolves once the target is usable. */
@@ -95,6 +104,15 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
   startSession(options?: SessionOptions): ClientSession<Client> {
     if (this.closing !== undefined) throw new MongoClientClosedError('cannot start a session: the client is closed');
     return this.sessions.startSession(options);
+  }
+
+  /**
+   * Adds a wrapping library's name, version and platform to the handshake metadata of the
+   * connections made from now on (mongodb-handshake); open connections are left as they are.
+   */
+  appendMetadata(info: DriverInfo): void {
+    if (this.target.appendMetadata === undefined) throw new MongoAPIError('this client\'s target has no handshake metadata to append to');
+    this.target.appendMetadata(info);
   }
 
   /** A database handle (no I/O). Default: the connection string's database, else "test". */

@@ -1,7 +1,7 @@
 // Collection<T>: the CRUD spec's collection API. Each method validates its input,
 // builds one operation object and hands it to the executor.
 import type { Document } from '../bson.js';
-import { MongoInvalidArgumentError } from '../errors.js';
+import { MongoInvalidArgumentError, MongoServerError } from '../errors.js';
 import { runBulkWrite, type BulkWriteOptions } from './bulk/bulk-writer.js';
 import { ensureId, type AnyBulkWriteOperation } from './bulk/models.js';
 import type { BulkWriteResult, InsertManyResult } from './bulk/result.js';
@@ -11,6 +11,8 @@ import type { Executor } from './executor.js';
 import { forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import { AggregateOperation, type AggregateOptions } from './operations/aggregate.js';
 import * as commands from './operations/commands.js';
+import * as searchIndexes from './operations/search-indexes.js';
+import type { SearchIndexModel } from './operations/search-indexes.js';
 import { FindAndModifyOperation, type FindOneAndModifyOptions } from './operations/find-and-modify.js';
 import { FindOneOperation, type FindOneOptions, type FindOptions } from './operations/find.js';
 import {
@@ -46,7 +48,8 @@ export class Collection<TSchema extends Document = Document> {
   readonly level: Resolved;
 
   constructor(
-    private readonly executor: Executor,
+    /** @internal */
+    readonly executor: Executor,
     readonly dbName: string,
     readonly collectionName: string,
     parent: Resolved,
@@ -208,6 +211,43 @@ export class Collection<TSchema extends Document = Document> {
   async dropIndexes(options?: WithConcerns<{ comment?: unknown; maxTimeMS?: number; session?: unknown }>): Promise<boolean> {
     await this.executor.execute(commands.dropIndexes(this.dbName, this.collectionName, '*', options, forOperation(this.level, options)));
     return true;
+  }
+
+  // ---- Atlas Search indexes (no read or write concern is sent) -------------------
+
+  /** Creates one search index; returns its name. */
+  async createSearchIndex(model: SearchIndexModel, options?: { session?: unknown }): Promise<string> {
+    const [name] = await this.createSearchIndexes([model], options);
+    return name;
+  }
+
+  async createSearchIndexes(models: readonly SearchIndexModel[], options?: { session?: unknown }): Promise<string[]> {
+    return this.executor.execute(searchIndexes.createSearchIndexes(this.dbName, this.collectionName, models, forOperation(this.level, options)));
+  }
+
+  async updateSearchIndex(name: string, definition: Document, options?: { session?: unknown }): Promise<void> {
+    await this.executor.execute(searchIndexes.updateSearchIndex(this.dbName, this.collectionName, name, definition, forOperation(this.level, options)));
+  }
+
+  /** Drops a search index; dropping one from a collection that does not exist is not an error (the spec's idempotence). */
+  async dropSearchIndex(name: string, options?: { session?: unknown }): Promise<void> {
+    try {
+      await this.executor.execute(searchIndexes.dropSearchIndex(this.dbName, this.collectionName, name, forOperation(this.level, options)));
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+    }
+  }
+
+  /** The search indexes (all, or the one named), as an aggregation cursor over $listSearchIndexes. */
+  listSearchIndexes(name?: string, options?: AggregateOptions): AggregationCursor<Document> {
+    const opts = options ?? {};
+    const inherited = searchIndexes.listSearchIndexesInheritance(forOperation(this.level, options));
+    const pipeline: Document[] = [{ $listSearchIndexes: name === undefined ? {} : { name } }];
+    return new AggregationCursor<Document>(
+      this.executor,
+      (cursorOptions) => new AggregateOperation(this.dbName, this.collectionName, pipeline, { ...opts, batchSize: cursorOptions.batchSize }, inherited),
+      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session },
+    );
   }
 
   // ---- collection DDL ------------------------------------------------------------

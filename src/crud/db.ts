@@ -42,7 +42,8 @@ export class Db {
   readonly level: Resolved;
 
   constructor(
-    private readonly executor: Executor,
+    /** @internal */
+    readonly executor: Executor,
     readonly databaseName: string,
     parent: Resolved,
     options?: DbOptions,

@@ -19,6 +19,8 @@ import {
   type RetryState,
 } from './retry-policy.js';
 import { sendMonitored, sendUnmonitored } from './send.js';
+import { isOverloadError, overloadBackoffMS, shouldRetryOverload } from './overload-policy.js';
+import { sleep } from '../util/sleep.js';
 import type { ConnectionHandle, OperationTarget, ServerHandle, ServerTypeName, TimeoutContextLike, TopologyTypeName } from './target.js';
 
 /**
@@ -36,8 +38,10 @@ export interface SessionHooks {
   attemptFailed?(error: unknown, operation: Operation<unknown>, state: RetryState): void;
   /** Once per operation, after success or final failure. */
   end?(operation: Operation<unknown>, state: RetryState, error: unknown): void;
-  /** Inside a transaction, nothing is retried by the executor. */
+  /** Inside a transaction, nothing is retried by the executor (but commit/abort) and reads go to the primary. */
   inTransaction?(operation: Operation<unknown>): boolean;
+  /** The server a sharded transaction is pinned to (one of this client's ServerHandles), if any. */
+  pinnedServer?(operation: Operation<unknown>): unknown;
   /** Ends an implicit session the caller kept (ExecuteOptions.keepSession) once it is done with it. */
   releaseImplicit?(session: unknown): void;
 }
@@ -49,7 +53,13 @@ export interface ExecutorSettings {
   readonly retryReads: boolean;
   readonly retryWrites: boolean;
   readonly hooks?: SessionHooks;
+  /** Client backpressure: how many times a command shed by an overloaded server is retried (default 2). */
+  readonly maxAdaptiveRetries?: number;
+  /** The backoff jitter source (tests pin it); default Math.random. */
+  readonly random?: () => number;
 }
+
+const NEVER_ABORTED = new AbortController().signal;
 
 export interface ExecuteOptions {
   /** For mustUseSameServer operations (getMore, killCursors): the cursor's server. */
@@ -125,16 +135,19 @@ export class Executor {
         } catch (error) {
           hooks?.attemptFailed?.(error, operation, state);
           const inTransaction = hooks?.inTransaction?.(operation) ?? false;
-          const retry = shouldRetry(operation, state, error, this.settings, inTransaction);
+          const policyRetry = shouldRetry(operation, state, error, this.settings, inTransaction);
+          const overloadRetry = !policyRetry && shouldRetryOverload(operation, error, state.attempt, this.settings);
           rewriteUnsupportedRetryableWrite(error, state);
           reported = this.reportable(operation, reported, error, state);
-          if (!retry) {
+          if (!policyRetry && !overloadRetry) {
             finalError = reported.error;
             throw finalError;
           }
           if (state.server !== undefined && deprioritizeAfter(target.topologyType, error)) state.deprioritized.push(state.server);
           state.lastError = error;
           state.attempt += 1;
+          state.overloadRetry = overloadRetry;
+          if (isOverloadError(error)) await sleep(overloadBackoffMS(error, state.attempt, this.settings.random), options?.signal ?? NEVER_ABORTED, { unref: false });
         }
       }
     } finally {
@@ -160,7 +173,7 @@ export class Executor {
     const ctx: TimeoutContextLike = options?.timeout ?? (options?.signal !== undefined ? TimeoutContext.create({ signal: options.signal }) : TimeoutContext.none());
     state.commandSent = false;
     const server = await this.chooseServer(operation, state, options, ctx);
-    if (state.attempt > 0 && operation.capabilities.kind === 'write' && !serverSupportsRetryableWrites(server)) {
+    if (state.attempt > 0 && state.overloadRetry !== true && operation.capabilities.kind === 'write' && !serverSupportsRetryableWrites(server)) {
       // Retrying is not possible: the previous attempt's error is the one reported.
       throw new MongoCompatibilityError(`the server selected to retry ${operation.commandName} does not support retryable writes`);
     }
@@ -209,10 +222,12 @@ export class Executor {
 
   private chooseServer(operation: Operation<unknown>, state: RetryState, options: ExecuteOptions | undefined, ctx: TimeoutContextLike): Promise<ServerHandle> | ServerHandle {
     if (options?.server !== undefined) return options.server;
+    const pinned = this.settings.hooks?.pinnedServer?.(operation);
+    if (pinned !== undefined) return pinned as ServerHandle;
     const caps = operation.capabilities;
     return this.settings.target.selectServer(
       {
-        readPreference: caps.readPreferenceAllowed ? (operation.readPreference ?? PRIMARY) : PRIMARY,
+        readPreference: this.readPreferenceOf(operation) ?? PRIMARY,
         operationName: operation.commandName,
         operationId: state.operationId,
         deprioritized: state.deprioritized,
@@ -222,6 +237,13 @@ export class Executor {
     );
   }
 
+  /** The operation's read preference; a transaction reads only from the primary (the hooks reject any other). */
+  private readPreferenceOf(operation: Operation<unknown>): ReadPreferenceLike | undefined {
+    if (!operation.capabilities.readPreferenceAllowed) return undefined;
+    if (this.settings.hooks?.inTransaction?.(operation) === true) return PRIMARY;
+    return operation.readPreference;
+  }
+
   /** The one place cross-cutting fields are added. */
   private decorate(body: Document, operation: Operation<unknown>, state: RetryState, server: ServerHandle): void {
     body.$db = operation.dbName;
@@ -229,7 +251,7 @@ export class Executor {
     if (caps.usesReadConcern && operation.readConcern !== undefined) body.readConcern = operation.readConcern;
     if (caps.usesWriteConcern && operation.writeConcern !== undefined) body.writeConcern = operation.writeConcern;
     if (caps.readPreferenceAllowed || (caps.kind !== 'write' && !caps.mustUseSameServer)) {
-      const field = readPreferenceField(this.settings.target.topologyType, server.description.type, caps.readPreferenceAllowed ? operation.readPreference : undefined);
+      const field = readPreferenceField(this.settings.target.topologyType, server.description.type, this.readPreferenceOf(operation));
       if (field !== undefined) body.$readPreference = field;
     }
     const api = this.apiFields;

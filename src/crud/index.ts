@@ -17,8 +17,16 @@ export type { FindOptions, FindOneOptions, CursorType } from './operations/find.
 export type { AggregateOptions } from './operations/aggregate.js';
 export type { FindOneAndModifyOptions } from './operations/find-and-modify.js';
 export type { IndexDescription, ListDatabasesResult } from './operations/commands.js';
+export type { SearchIndexModel } from './operations/search-indexes.js';
 export type { SessionHooks } from './executor.js';
 export type { RetryState } from './retry-policy.js';
 export type { OperationTarget, ServerHandle, ConnectionHandle, SelectionCriteria } from './target.js';
 export type { CommandStartedEvent, CommandSucceededEvent, CommandFailedEvent } from '../monitoring/command-events.js';
-export { ClientSession, type SessionOptions, type ClusterTime } from '../sessions/index.js';
+export {
+  ClientSession,
+  type SessionOptions,
+  type ClusterTime,
+  type TransactionOptions,
+  type TransactionState,
+  type WithTransactionCallback,
+} from '../sessions/index.js';

@@ -39,6 +39,8 @@ export interface RetryState {
   readonly keepSession: boolean;
   /** Whether the latest attempt sent its command: an error before that performed no write. */
   commandSent: boolean;
+  /** The current attempt retries a retryable overload error (client-backpressure spec), not a retryable read/write. */
+  overloadRetry?: boolean;
 }
 
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([262, 11600, 11602, 10107, 13435, 13436, 189, 134, 91, 7, 6, 89, 9001]);
@@ -91,7 +93,10 @@ function runsAsRetryableWrite(
   settings: RetrySettings,
   inTransaction: boolean,
 ): state is RetryState & { serverDescription: ServerHandle['description'] } {
-  if (!settings.retryWrites || inTransaction || !operation.capabilities.retryable || operation.capabilities.kind !== 'write') return false;
+  // commitTransaction / abortTransaction are retryable writes whatever retryWrites says; nothing else in a transaction is.
+  const endsTransaction = operation.capabilities.endsTransaction === true;
+  if (!endsTransaction && (!settings.retryWrites || inTransaction)) return false;
+  if (!operation.capabilities.retryable || operation.capabilities.kind !== 'write') return false;
   const description = state.serverDescription;
   if (description === undefined || !serverSupportsRetryableWrites({ description })) return false;
   if (state.txnNumber !== undefined) return true;

@@ -4,6 +4,7 @@
 import type { Document, ObjectId } from '../bson.js';
 import type { DocumentSequence, SerializedDocumentSequence } from '../wire/types.js';
 import type { TimeoutContext } from '../connection/timeout-context.js';
+import type { DriverInfo } from '../connection/uri/types.js';
 import type { ServerType, TopologyType } from '../sdam/types.js';
 import type { ReadPreferenceLike } from './concerns.js';
 
@@ -84,4 +85,6 @@ export interface OperationTarget {
   connect(ctx: TimeoutContextLike): Promise<void>;
   selectServer(criteria: SelectionCriteria, ctx: TimeoutContextLike): Promise<ServerHandle>;
   close(): Promise<void>;
+  /** Handshake metadata for connections made from now on (targets without a handshake of their own omit it). */
+  appendMetadata?(info: DriverInfo): void;
 }

@@ -4,8 +4,9 @@
 import type { TimeoutContext } from '../connection/timeout-context.js';
 import { nodeDnsResolver, type DnsResolver } from '../connection/srv/resolver.js';
 import { parseConnectionStringWithSrv } from '../connection/srv/seedlist.js';
-import type { ClientOptionsInput, ParsedConnectionString } from '../connection/uri/types.js';
-import { MongoClientClosedError } from '../errors.js';
+import { validateDriverInfo } from '../connection/uri/build.js';
+import type { ClientOptionsInput, DriverInfo, ParsedConnectionString } from '../connection/uri/types.js';
+import { MongoClientClosedError, MongoInvalidArgumentError } from '../errors.js';
 import type { EventTarget } from '../monitoring/event-sink.js';
 import type { MongoLogger } from '../monitoring/logger/index.js';
 import type { Topology } from '../sdam/topology.js';
@@ -27,6 +28,8 @@ export class TopologyTarget implements OperationTarget {
   private topology: Topology | undefined;
   private opening: Promise<Topology> | undefined;
   private isClosed = false;
+  /** Driver info appended before the topology exists; applied when it is built. */
+  private readonly appendedDriverInfo: DriverInfo[] = [];
 
   constructor(
     private readonly settings: ParsedConnectionString,
@@ -55,6 +58,14 @@ export class TopologyTarget implements OperationTarget {
     return topology.selectServer(criteria, ctx);
   }
 
+  /** mongodb-handshake "Metadata updates after MongoClient initialization": connections made from now on carry `info`. */
+  appendMetadata(info: DriverInfo): void {
+    const checked = validateDriverInfo(info);
+    if (checked === undefined) throw new MongoInvalidArgumentError('appendMetadata needs a driverInfo object { name?, version?, platform? }');
+    if (this.topology !== undefined) this.topology.appendMetadata(checked);
+    else this.appendedDriverInfo.push(checked);
+  }
+
   async close(): Promise<void> {
     this.isClosed = true;
     const opening = this.opening;
@@ -74,6 +85,7 @@ export class TopologyTarget implements OperationTarget {
     const parsed = this.settings.isSrv ? await parseConnectionStringWithSrv(this.source.uri, this.source.options, resolver) : this.settings;
     if (this.isClosed) throw new MongoClientClosedError('the client was closed while it was connecting');
     const topology = createTopology(topologySettingsFrom(parsed, resolver, { events: this.events, logger: this.source.logger }));
+    for (const info of this.appendedDriverInfo.splice(0)) topology.appendMetadata(info);
     topology.open();
     this.topology = topology;
     return topology;

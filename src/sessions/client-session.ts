@@ -2,9 +2,19 @@
 // causal-consistency and snapshot-sessions specs). Not safe for concurrent use by
 // overlapping operations; one operation at a time, as the spec requires.
 import { Timestamp, type Document } from '../bson.js';
-import { MongoCompatibilityError, MongoInvalidArgumentError } from '../errors.js';
+import { MongoCompatibilityError, MongoError, MongoExpiredSessionError, MongoInvalidArgumentError, MongoTransactionError } from '../errors.js';
 import { clusterTimestampOf, compareTimestamps, isNewerClusterTime, type ClusterTime } from './cluster-time.js';
 import type { ServerSession } from './server-session.js';
+import { labelCommitError } from './transaction-errors.js';
+import {
+  Transaction,
+  resolveTransactionOptions,
+  validateDefaultTransactionOptions,
+  type TransactionDefaults,
+  type TransactionOptions,
+  type TransactionState,
+} from './transaction.js';
+import { runWithTransaction, type WithTransactionCallback } from './with-transaction.js';
 
 export interface SessionOptions {
   /** Reads see this session's earlier writes (default true, unless snapshot). */
@@ -13,12 +23,21 @@ export interface SessionOptions {
   snapshot?: boolean;
   /** The snapshot to read at (only with snapshot: true); default: the first read's. */
   snapshotTime?: Timestamp;
+  /** Options for every transaction started on this session, where startTransaction does not set them. */
+  defaultTransactionOptions?: TransactionOptions;
 }
+
+/** The two commands that end a transaction, sent through the client's executor. */
+export type TransactionCommandName = 'commitTransaction' | 'abortTransaction';
 
 /** What a session reports back to the client that made it. */
 export interface SessionOwner {
   /** Returns the session's server session to the pool (endSession, end of an implicit operation). */
   releaseSession(session: ClientSession<unknown>): void;
+  /** Sends commitTransaction / abortTransaction for the session's transaction (absent: no transactions). */
+  runTransactionCommand?(session: ClientSession<unknown>, command: TransactionCommandName): Promise<void>;
+  /** The client's read concern, write concern and read preference, inherited by transactions. */
+  readonly transactionDefaults?: TransactionDefaults;
 }
 
 export interface ClientSessionInit<TClient> {
@@ -62,6 +81,10 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
   private latestOperationTime: Timestamp | undefined;
   private snapshotAt: Timestamp | undefined;
   private ended = false;
+  private ending: Promise<void> | undefined;
+  private readonly defaultTransactionOptions: TransactionOptions | undefined;
+  /** @internal The current (or last) transaction's state and options. */
+  readonly transaction = new Transaction();
 
   constructor(init: ClientSessionInit<TClient>) {
     const resolved = resolveOptions(init.options, init.explicit);
@@ -72,6 +95,8 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
     this.causalConsistency = resolved.causalConsistency;
     this.snapshot = resolved.snapshot;
     this.snapshotAt = resolved.snapshotTime;
+    validateDefaultTransactionOptions(init.options?.defaultTransactionOptions);
+    this.defaultTransactionOptions = init.options?.defaultTransactionOptions;
   }
 
   /** The logical session id sent as `lsid`: { id: UUID }. */
@@ -123,18 +148,116 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
     if (this.snapshot && this.snapshotAt === undefined) this.snapshotAt = time;
   }
 
-  /** Multi-document transactions are not implemented yet (a single node cannot run them). */
+  /** Whether an operation with this session now belongs to a transaction (starting or in progress). */
   inTransaction(): boolean {
-    return false;
+    return this.transaction.isActive;
   }
 
-  startTransaction(): never {
-    throw new MongoCompatibilityError('transactions are not supported yet by mongrove');
+  /** The transaction state machine's current state. */
+  get transactionState(): TransactionState {
+    return this.transaction.state;
+  }
+
+  /** Pinned to one mongos for the current transaction (sharded clusters only). */
+  get isPinned(): boolean {
+    return this.transaction.pinnedServer !== undefined;
+  }
+
+  /**
+   * Starts a transaction: the next operation with this session begins it on the server.
+   * Options not given come from defaultTransactionOptions, then from the client.
+   * Throws MongoTransactionError when one is already in progress, or for an unacknowledged write concern.
+   * A command error inside the transaction may abort it on the server: committing it then
+   * fails with NoSuchTransaction (labelled TransientTransactionError).
+   */
+  startTransaction(options?: TransactionOptions): void {
+    this.assertNotEnded();
+    if (this.snapshot) throw new MongoCompatibilityError('Transactions are not supported in snapshot sessions');
+    if (this.transaction.isActive) throw new MongoTransactionError('Transaction already in progress');
+    const resolved = resolveTransactionOptions(options, this.defaultTransactionOptions, this.owner.transactionDefaults ?? {});
+    this.transaction.start(resolved);
+    this.server.nextTxnNumber();
+  }
+
+  /**
+   * Commits the transaction. Nothing is sent when no operation ran in it; calling it again
+   * after a commit sends commitTransaction again (with w: majority). A commit failure whose
+   * outcome is unknown carries the UnknownTransactionCommitResult label.
+   */
+  async commitTransaction(): Promise<void> {
+    this.assertNotEnded();
+    const txn = this.transaction;
+    txn.checkCommit();
+    const state = txn.state;
+    if (state === 'starting' || state === 'committed_empty') {
+      txn.markCommitted(true);
+      return;
+    }
+    try {
+      await this.transactionCommand('commitTransaction');
+    } catch (error) {
+      labelCommitError(error);
+      if (error instanceof MongoError && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('UnknownTransactionCommitResult'))) {
+        txn.pinnedServer = undefined;
+      }
+      throw error;
+    } finally {
+      txn.markCommitted(false);
+      txn.commitNeedsMajority = true;
+    }
+  }
+
+  /** Aborts the transaction. Server errors are ignored (the server aborts it eventually anyway). */
+  async abortTransaction(): Promise<void> {
+    this.assertNotEnded();
+    const txn = this.transaction;
+    txn.checkAbort();
+    if (txn.state === 'starting') {
+      txn.markAborted();
+      return;
+    }
+    try {
+      await this.transactionCommand('abortTransaction');
+    } catch {
+      // Drivers ignore abortTransaction errors (transactions spec): the application cannot act on them.
+    } finally {
+      txn.markAborted();
+    }
+  }
+
+  /**
+   * Runs `callback` in a transaction and commits it, retrying the whole transaction on a
+   * TransientTransactionError and the commit on an UnknownTransactionCommitResult, for up
+   * to 120 seconds. The callback may therefore run more than once: it must be safe to
+   * repeat, must pass this session to every operation, and must let command errors
+   * propagate (a swallowed error leaves a transaction the server has aborted).
+   * Returns the callback's result.
+   */
+  async withTransaction<T>(callback: WithTransactionCallback<T, TClient>, options?: TransactionOptions): Promise<T> {
+    if (typeof callback !== 'function') throw new MongoInvalidArgumentError('withTransaction needs a callback function');
+    return runWithTransaction(this, callback, options);
+  }
+
+  private async transactionCommand(command: 'commitTransaction' | 'abortTransaction'): Promise<void> {
+    const run = this.owner.runTransactionCommand;
+    if (run === undefined) throw new MongoCompatibilityError('this client cannot run transactions');
+    await run.call(this.owner, this, command);
+  }
+
+  private assertNotEnded(): void {
+    if (this.ended) throw new MongoExpiredSessionError('Cannot use a session that has ended');
   }
 
   /** Ends the session and returns its server session to the pool. Later calls do nothing. */
-  async endSession(): Promise<void> {
-    if (this.ended) return;
+  endSession(): Promise<void> {
+    this.ending ??= this.finish();
+    return this.ending;
+  }
+
+  /** An open transaction is aborted first (errors ignored), then the server session goes back to the pool. */
+  private async finish(): Promise<void> {
+    if (this.transaction.isActive) await this.abortTransaction().catch(() => undefined);
+    this.transaction.pinnedServer = undefined;
     this.ended = true;
     this.owner.releaseSession(this);
   }

@@ -4,10 +4,22 @@
 // command and read operationTime / $clusterTime / atClusterTime back from each reply.
 // The crud layer's SessionHooks interface is satisfied structurally (sessions sits below crud).
 import { Timestamp, type Document } from '../bson.js';
-import { MongoAPIError, MongoCompatibilityError, MongoExpiredSessionError, MongoInvalidArgumentError, MongoNetworkError, MongoPoolClearedError } from '../errors.js';
+import {
+  MongoAPIError,
+  MongoCompatibilityError,
+  MongoExpiredSessionError,
+  MongoInvalidArgumentError,
+  MongoNetworkError,
+  MongoOperationTimeoutError,
+  MongoPoolClearedError,
+  MongoServerError,
+  MongoServerSelectionError,
+} from '../errors.js';
 import { isNewerClusterTime, laterClusterTime, type ClusterTime } from './cluster-time.js';
-import { ClientSession, type SessionOptions, type SessionOwner } from './client-session.js';
+import { ClientSession, type SessionOptions, type SessionOwner, type TransactionCommandName } from './client-session.js';
 import { ServerSessionPool, type PoolClock } from './server-session-pool.js';
+import { TransactionHooks } from './transaction-hooks.js';
+import type { TransactionDefaults } from './transaction.js';
 
 /** What the sessions layer needs to know about the deployment. */
 export interface SessionTarget {
@@ -33,7 +45,11 @@ export interface SessionOperation {
     readonly retryable: boolean;
     readonly usesReadConcern: boolean;
     readonly mustUseSameServer: boolean;
+    readonly readPreferenceAllowed?: boolean;
+    /** commitTransaction / abortTransaction. */
+    readonly endsTransaction?: boolean;
   };
+  readonly readPreference?: { readonly mode: string };
   readonly session?: unknown;
 }
 
@@ -53,10 +69,22 @@ export interface ClientSessionsSettings<TClient> {
   readonly client: TClient;
   readonly retryWrites: boolean;
   readonly clock?: PoolClock;
+  /** The client's concerns, inherited by transactions whose options do not set them. */
+  readonly transactionDefaults?: TransactionDefaults;
+  /** Sends commitTransaction / abortTransaction through the client's executor. */
+  readonly runTransactionCommand?: (session: ClientSession<TClient>, command: TransactionCommandName) => Promise<void>;
 }
+
+/** Write commands that accept a readConcern holding only afterClusterTime (read-write-concern spec). */
+const AFTER_CLUSTER_TIME_WRITES: ReadonlySet<string> = new Set(['insert', 'update', 'findAndModify', 'delete', 'bulkWrite', 'create', 'createIndexes', 'drop', 'dropDatabase', 'dropIndexes']);
 
 /** Commands that never carry an implicit session. */
 const NO_IMPLICIT_SESSION: ReadonlySet<string> = new Set(['endSessions', 'startSession', 'hello', 'isMaster', 'ismaster']);
+
+/** Raised by the driver before the server saw the command (bad input, serialization): no transaction state changes. */
+function isClientSideError(error: unknown): boolean {
+  return !(error instanceof MongoNetworkError || error instanceof MongoServerError || error instanceof MongoServerSelectionError || error instanceof MongoOperationTimeoutError);
+}
 
 function isUnacknowledged(body: Document): boolean {
   const writeConcern: unknown = body.writeConcern;
@@ -71,6 +99,9 @@ function supportsRetryableWrites(server: SessionServer): boolean {
   return d.type !== 'Standalone' && d.maxWireVersion >= 6 && d.logicalSessionTimeoutMinutes !== undefined && d.logicalSessionTimeoutMinutes !== null;
 }
 
+/** Commands that continue an existing cursor: they never carry a read concern. */
+const CURSOR_CONTINUATIONS = new Set(['getMore', 'killCursors']);
+
 export class ClientSessions<TClient = unknown> implements SessionOwner {
   readonly pool: ServerSessionPool;
   private highestClusterTime: ClusterTime | undefined;
@@ -82,8 +113,11 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
   private readonly client: TClient;
   private readonly retryWrites: boolean;
   private readonly clock: PoolClock;
+  private readonly settings: ClientSessionsSettings<TClient>;
+  private readonly transactions = new TransactionHooks();
 
   constructor(settings: ClientSessionsSettings<TClient>) {
+    this.settings = settings;
     this.target = settings.target;
     this.client = settings.client;
     this.retryWrites = settings.retryWrites;
@@ -99,6 +133,16 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
   /** An explicit session; session support is checked when it is first used, not here. */
   startSession(options?: SessionOptions): ClientSession<TClient> {
     return new ClientSession({ owner: this, client: this.client, serverSession: this.pool.acquire(this.timeoutMinutes(), this.loadBalanced), explicit: true, options });
+  }
+
+  get transactionDefaults(): TransactionDefaults | undefined {
+    return this.settings.transactionDefaults;
+  }
+
+  async runTransactionCommand(session: ClientSession<unknown>, command: TransactionCommandName): Promise<void> {
+    const run = this.settings.runTransactionCommand;
+    if (run === undefined) throw new MongoCompatibilityError('this client cannot run transactions');
+    await run(session as ClientSession<TClient>, command);
   }
 
   releaseSession(session: ClientSession<unknown>): void {
@@ -124,12 +168,23 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
 
   begin(operation: SessionOperation, state: SessionRetryState): void {
     if (operation.session === undefined) return;
-    state.session = this.validate(operation.session);
+    const session = this.validate(operation.session);
+    state.session = session;
+    this.transactions.begin(operation, session);
   }
 
   decorate(body: Document, operation: SessionOperation, state: SessionRetryState, server: SessionServer): void {
-    const unacknowledged = isUnacknowledged(body);
     let session = state.session instanceof ClientSession ? state.session : undefined;
+    if (session !== undefined && this.transactions.applies(operation, session)) {
+      if (!this.supportsSessions(server)) throw new MongoCompatibilityError('this deployment does not support sessions (no logicalSessionTimeoutMinutes)');
+      body.lsid = session.id;
+      session.serverSession.markUsed(this.clock.now());
+      this.transactions.decorate(body, operation, state, session, server, this.target.topologyType);
+      const gossip = laterClusterTime(this.highestClusterTime, session.clusterTime);
+      if (gossip !== undefined) body.$clusterTime = gossip;
+      return;
+    }
+    const unacknowledged = isUnacknowledged(body);
     if (session === undefined) {
       // Implicit: only now, after checkout, and only where the server will accept it.
       if (!unacknowledged && !operation.capabilities.mustUseSameServer && !NO_IMPLICIT_SESSION.has(operation.commandName) && this.supportsSessions(server)) {
@@ -158,6 +213,7 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
     if (session === undefined) return;
     if (isNewerClusterTime(clusterTime, session.clusterTime)) session.advanceClusterTime(clusterTime);
     if (reply.operationTime instanceof Timestamp) session.advanceOperationTime(reply.operationTime);
+    this.transactions.observeReply(reply, session);
     if (session.snapshot && session.snapshotTime === undefined) {
       const cursor: unknown = reply.cursor;
       const fromCursor = typeof cursor === 'object' && cursor !== null ? (cursor as Document).atClusterTime : undefined;
@@ -167,9 +223,16 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
   }
 
   /** Every failed attempt: a network error leaves the server's view of the session unknown. */
-  attemptFailed(error: unknown, _operation: SessionOperation, state: SessionRetryState): void {
-    if (!(error instanceof MongoNetworkError) || error instanceof MongoPoolClearedError) return;
-    if (state.session instanceof ClientSession) state.session.serverSession.markDirty();
+  attemptFailed(error: unknown, operation: SessionOperation, state: SessionRetryState): void {
+    const session = state.session instanceof ClientSession ? state.session : undefined;
+    if (session === undefined) return;
+    if (error instanceof MongoNetworkError && !(error instanceof MongoPoolClearedError)) session.serverSession.markDirty();
+    this.transactions.attemptFailed(error, operation, state, session, isClientSideError(error));
+  }
+
+  /** The server a sharded transaction is pinned to, for its later commands. */
+  pinnedServer(operation: SessionOperation): unknown {
+    return operation.session instanceof ClientSession ? this.transactions.pinnedServer(operation, operation.session) : undefined;
   }
 
   end(_operation: SessionOperation, state: SessionRetryState, error: unknown): void {
@@ -212,16 +275,20 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
 
   /** Causal consistency adds afterClusterTime; snapshot sessions read at one snapshot. Never mutates the operation's own document. */
   private addReadConcern(body: Document, operation: SessionOperation, session: ClientSession): void {
-    if (!operation.capabilities.usesReadConcern || session.inTransaction()) return;
+    if (session.inTransaction()) return;
     const current: unknown = body.readConcern;
     const base: Document = typeof current === 'object' && current !== null ? { ...(current as Document) } : {};
+    // snapshot-sessions.md: level and atClusterTime go on every command of a snapshot session, writes
+    // included, so the server (not the driver) refuses what cannot run at a snapshot. A cursor's
+    // getMore/killCursors continue a command that already carried them.
     if (session.snapshot) {
-      if (operation.capabilities.kind !== 'read') return;
+      if (CURSOR_CONTINUATIONS.has(operation.commandName)) return;
       base.level = 'snapshot';
       if (session.snapshotTime !== undefined) base.atClusterTime = session.snapshotTime;
       body.readConcern = base;
       return;
     }
+    if (!operation.capabilities.usesReadConcern && !(session.causalConsistency && AFTER_CLUSTER_TIME_WRITES.has(operation.commandName))) return;
     const operationTime = session.operationTime;
     if (!session.causalConsistency || operationTime === undefined) return;
     base.afterClusterTime = operationTime;

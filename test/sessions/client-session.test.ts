@@ -78,8 +78,14 @@ describe('ClientSession', () => {
     expect(disposed.hasEnded).toBe(true);
   });
 
-  it('transactions are refused with a clear error', () => {
-    expect(() => sessions().startSession().startTransaction()).toThrow(MongoCompatibilityError);
-    expect(() => sessions().startSession().startTransaction()).toThrow(/not supported yet/);
+  it('a session whose owner cannot send commands refuses to commit a started transaction', async () => {
+    const s = sessions().startSession();
+    s.startTransaction();
+    expect(s.serverSession.txnNumber.toNumber()).toBe(1);
+    await s.commitTransaction(); // nothing to send: fine
+    s.startTransaction();
+    s.transaction.markInProgress();
+    await expect(s.commitTransaction()).rejects.toThrow(MongoCompatibilityError);
+    expect(s.transactionState).toBe('committed');
   });
 });

@@ -2,7 +2,7 @@
 // command, later ones from getMore on the same server; killCursors when the
 // application stops early (close(), `break` out of for-await, limit reached).
 import type { Document, Long } from '../../bson.js';
-import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError } from '../../errors.js';
+import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError, MongoServerError } from '../../errors.js';
 import type { Executor } from '../executor.js';
 import type { CursorResponse } from '../operations/cursor-response.js';
 import { GetMoreOperation, KillCursorsOperation, splitNamespace } from '../operations/get-more.js';
@@ -148,6 +148,29 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
     await this.close();
   }
 
+  /**
+   * @internal Sends the opening command now, handing out nothing (a change stream opens its
+   * cursor before the first next()). No-op once the cursor has started.
+   */
+  async initialize(): Promise<void> {
+    if (!this.initialized) await this.fetchMore();
+  }
+
+  /**
+   * @internal Hands the ending of the implicit session to the caller (Executor.releaseSession);
+   * the cursor goes on using it, as an application's session (a change stream keeps one
+   * session across resumes).
+   */
+  takeImplicitSession(): unknown {
+    const session = this.implicitSession;
+    this.implicitSession = undefined;
+    if (session !== undefined) this.cursorOptions.session = session;
+    return session;
+  }
+
+  /** Every reply, opening or getMore, before its documents are handed out (change streams read postBatchResumeToken). */
+  protected onResponse(_response: CursorResponse, _server: ServerHandle): void {}
+
   /** Kills the server cursor if it is still open and releases what the cursor holds. */
   async close(): Promise<void> {
     if (this.isClosed) return;
@@ -207,12 +230,23 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       this.operationId = executed.operationId;
       this.ns = splitNamespace(executed.result.ns);
       this.absorb(executed.result);
+      this.onResponse(executed.result, executed.server);
       await this.afterBatch();
       return;
     }
     const pending = this.prefetch ?? this.getMore();
     this.prefetch = undefined;
-    this.absorb(await pending);
+    let response: CursorResponse;
+    try {
+      response = await pending;
+    } catch (error) {
+      // The iteration ends here: free the server cursor rather than leave it for the server to reap
+      // (unless the server says it is already gone).
+      if (!isCursorNotFound(error)) await this.kill();
+      throw error;
+    }
+    this.absorb(response);
+    if (this.server !== undefined) this.onResponse(response, this.server);
     await this.afterBatch();
   }
 
@@ -285,4 +319,10 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   protected assertNotStarted(what: string): void {
     if (this.initialized) throw new MongoCursorInUseError(`cannot call ${what}() after the cursor has started iterating`);
   }
+}
+
+const CURSOR_NOT_FOUND = 43;
+
+function isCursorNotFound(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === CURSOR_NOT_FOUND;
 }

@@ -26,6 +26,11 @@ export interface OperationCapabilities {
    * otherwise the executor raises MongoWriteConcernError.
    */
   readonly ownsWriteConcernErrors: boolean;
+  /**
+   * commitTransaction / abortTransaction: retried once as retryable writes whatever
+   * retryWrites says, with the transaction's fields added by the session hooks.
+   */
+  readonly endsTransaction?: boolean;
 }
 
 function caps(partial: Partial<OperationCapabilities> & Pick<OperationCapabilities, 'kind'>): OperationCapabilities {
@@ -64,6 +69,10 @@ export const ADMIN_READ = caps({ kind: 'command', retryable: true, readPreferenc
 export const RUN_COMMAND = caps({ kind: 'command', readPreferenceAllowed: true });
 /** runCursorCommand: runCommand's rules for a command that opens a cursor. */
 export const RUN_CURSOR_COMMAND = caps({ kind: 'command', createsCursor: true, readPreferenceAllowed: true });
+/** Atlas Search index commands: proxied to the search service, so they take no read or write concern. */
+export const SEARCH_INDEX_COMMAND = caps({ kind: 'command' });
+/** commitTransaction / abortTransaction (admin, primary; the session hooks add the write concern). */
+export const END_TRANSACTION = caps({ kind: 'write', retryable: true, endsTransaction: true });
 /** getMore on the cursor's server. */
 export const GET_MORE = caps({ kind: 'read', mustUseSameServer: true });
 /** killCursors on the cursor's server. */
