@@ -38,6 +38,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/**
+ * The test oracles and the mongod launcher (static, dynamic or sub-path imports): they may appear under
+ * test/ and bench/, never in src/. The closing quote or "/" keeps mongodb-connection-string-url allowed.
+ */
+const ORACLE_IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*)['"](?:mongodb|mongosh|mongodb-memory-server|mongodb-memory-server-core)(?:\/[^'"]*)?['"]/;
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 describe('layer import direction', () => {
@@ -70,7 +75,21 @@ describe('layer import direction', () => {
   });
 
   it('never imports the oracle packages', () => {
-    const offenders = files.filter((f) => /from\s+['"](mongodb|mongosh|mongodb-memory-server)['"]/.test(readFileSync(f, 'utf8')));
+    const offenders = files.filter((f) => ORACLE_IMPORT.test(readFileSync(f, 'utf8')));
     expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('recognises every form of an oracle import (and no allowed package)', () => {
+    const caught = [
+      "import { MongoClient } from 'mongodb';",
+      "import x from 'mongodb/lib/cmap/connection';",
+      "import { MongoMemoryServer } from 'mongodb-memory-server';",
+      "import { MongoMemoryReplSet } from \"mongodb-memory-server-core\";",
+      "const m = await import('mongodb-memory-server-core');",
+      "export { MongoClient } from 'mongosh';",
+    ];
+    const allowed = ["import { ConnectionString } from 'mongodb-connection-string-url';", "import { saslprep } from '@mongodb-js/saslprep';"];
+    expect(caught.filter((s) => !ORACLE_IMPORT.test(s))).toEqual([]);
+    expect(allowed.filter((s) => ORACLE_IMPORT.test(s))).toEqual([]);
   });
 });

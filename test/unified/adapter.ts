@@ -71,10 +71,19 @@ interface Runnable {
   run(name: string, args: OperationArgs): Promise<unknown>;
 }
 
+/** A client's current TopologyDescription, reduced to what the runner asserts on (recordTopologyDescription). */
+export interface TopologyDescriptionView {
+  /** SDAM TopologyType, e.g. "ReplicaSetWithPrimary". */
+  type: string;
+  servers: { address: string; type: string }[];
+}
+
 export interface ClientHandle extends Runnable {
   readonly kind: 'client';
   database(name: string, options?: CollectionOrDatabaseOptions): DatabaseHandle;
   startSession(options?: Document): SessionHandle;
+  /** The driver's latest TopologyDescription. */
+  topologyDescription(): TopologyDescriptionView;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
 import { mongroveAdapter } from './adapters/mongrove.js';
-import { registerUnifiedSuite } from './suite.js';
+import { PER_TEST_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'collection-management', sub: '', adapter: mongroveAdapter });
+registerUnifiedSuite({ spec: 'collection-management', sub: '', adapter: mongroveAdapter, topologies: PER_TEST_TARGETS });

@@ -1,4 +1,4 @@
 import { officialAdapter } from './adapters/official.js';
-import { registerUnifiedSuite } from './suite.js';
+import { PER_TEST_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'collection-management', sub: '', adapter: officialAdapter });
+registerUnifiedSuite({ spec: 'collection-management', sub: '', adapter: officialAdapter, topologies: PER_TEST_TARGETS });

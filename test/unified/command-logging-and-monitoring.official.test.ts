@@ -1,4 +1,4 @@
 import { officialAdapter } from './adapters/official.js';
-import { registerUnifiedSuite } from './suite.js';
+import { PER_TEST_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'command-logging-and-monitoring', sub: '', adapter: officialAdapter });
+registerUnifiedSuite({ spec: 'command-logging-and-monitoring', sub: '', adapter: officialAdapter, topologies: PER_TEST_TARGETS });

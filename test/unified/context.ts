@@ -5,12 +5,23 @@ import type { MatchContext } from './matcher.js';
 import type { Operation } from './model.js';
 import type { ServerInfo } from './requirements.js';
 
-/** Per vitest file: the driver under test, the deployment and the internal client. */
+/**
+ * How the runner tells a `loop` operation to stop (the spec leaves the mechanism to the driver):
+ * the loop ends when the signal aborts or after maxIterations iterations, whichever comes first.
+ * A loop with neither is refused, so a test can never spin forever.
+ */
+export interface LoopControl {
+  signal?: AbortSignal;
+  maxIterations?: number;
+}
+
+/** Per target: the driver under test, the deployment and the internal client. */
 export interface RunnerEnv {
   adapter: DriverAdapter;
   uri: string;
   internal: ClientHandle;
   info: ServerInfo;
+  loop?: LoopControl;
 }
 
 export interface EnabledFailPoint {

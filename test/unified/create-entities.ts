@@ -96,7 +96,11 @@ export async function createEntity(ctx: TestContext, spec: EntitySpec): Promise<
     e.set(spec.collection.id, { kind: 'collection', handle: db.collection(spec.collection.collectionName, spec.collection.collectionOptions) });
   } else if (spec.session) {
     const client = e.client(spec.session.client);
-    e.set(spec.session.id, { kind: 'session', handle: client.handle.startSession(spec.session.sessionOptions) });
+    // sessionOptions.snapshotTime names the entity that holds the time (unified-test-format.md).
+    const options = spec.session.sessionOptions;
+    const snapshotTime: unknown = options?.snapshotTime;
+    const resolved = typeof snapshotTime === 'string' ? { ...options, snapshotTime: e.valueOf(snapshotTime) } : options;
+    e.set(spec.session.id, { kind: 'session', handle: client.handle.startSession(resolved) });
   } else if (spec.bucket) {
     const db = e.of(spec.bucket.database, 'database').handle;
     e.set(spec.bucket.id, { kind: 'bucket', handle: db.bucket(spec.bucket.bucketOptions) });

@@ -71,6 +71,10 @@ describe('matcher: special operators', () => {
     ok({ a: { $$exists: false } }, { b: 1 });
     fails({ a: { $$exists: true } }, { b: 1 }, /\$\.a to exist/);
     fails({ a: { $$exists: false } }, { a: 1 }, /\$\.a to be unset/);
+    // As the operand of $$unsetOrMatches (change-streams tests): unset passes, set must satisfy $$exists.
+    ok({ a: { $$unsetOrMatches: { $$exists: true } } }, { b: 1 });
+    ok({ a: { $$unsetOrMatches: { $$exists: true } } }, { a: 0 });
+    fails({ a: { $$unsetOrMatches: { $$exists: false } } }, { a: 0 }, /\$\.a to be unset/);
   });
   it('$$type with single names, arrays and the number alias', () => {
     ok({ a: { $$type: 'string' } }, { a: 'x' });

@@ -154,7 +154,11 @@ class Matcher {
         if (actual !== undefined) this.match(arg, actual, path, isRoot);
         return;
       case '$$exists':
-        throw new MatchError(path, `$$exists can only be used as the value of a field (at ${path})`);
+        // Reached as the operand of another operator on a field, e.g. { field: { $$unsetOrMatches: { $$exists: true } } }.
+        if ((actual !== undefined) !== arg) {
+          throw new MatchError(path, actual !== undefined ? `expected ${path} to be unset but was ${show(actual)}` : `expected ${path} to exist`);
+        }
+        return;
       case '$$matchesEntity':
         if (typeof arg !== 'string') throw new Error(`$$matchesEntity needs an entity name at ${path}`);
         this.match(this.ctx.entity(arg), actual, path, isRoot);

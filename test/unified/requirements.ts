@@ -78,3 +78,12 @@ export async function unmetRequirements(reqs: RunOnRequirement[] | undefined, in
   for (const r of reqs) if (await satisfied(r, info)) return undefined;
   return `runOnRequirements not met by ${info.topology} ${info.versionText}`;
 }
+
+/**
+ * Whether some requirement could be met by a deployment of this topology (the topologies field alone):
+ * lets the runner pick a target before starting it. The full check still runs on the started target.
+ */
+export function admitsTopology(reqs: RunOnRequirement[] | undefined, topology: ServerInfo['topology']): boolean {
+  if (!reqs || reqs.length === 0) return true;
+  return reqs.some((r) => r.topologies === undefined || r.topologies.includes(topology));
+}

@@ -6,8 +6,10 @@ import { show } from './bson-values.js';
 import type { TestContext } from './context.js';
 import { createEntity } from './create-entities.js';
 import { eventMatches } from './events.js';
+import { runLoop } from './loop.js';
 import { assertMatches } from './matcher.js';
 import type { EntitySpec, ExpectedEvent, Operation } from './model.js';
+import { assertTopologyType, recordTopologyDescription, waitForPrimaryChange } from './topology-ops.js';
 
 const WAIT_LIMIT_MS = 10_000;
 
@@ -177,6 +179,14 @@ export async function runSpecialOperation(ctx: TestContext, op: Operation): Prom
     case 'wait':
       await sleep(arg<number>(op, 'ms', 'number'));
       return;
+    case 'recordTopologyDescription':
+      return recordTopologyDescription(ctx, op);
+    case 'assertTopologyType':
+      return assertTopologyType(ctx, op);
+    case 'waitForPrimaryChange':
+      return waitForPrimaryChange(ctx, op);
+    case 'loop':
+      return runLoop(ctx, op);
     default:
       throw new UnsupportedOperationError('testRunner', op.name);
   }

@@ -1,17 +1,18 @@
 // Registers unified-format spec files as vitest cases through the central spec harness.
-// Tests whose runOnRequirements the live target does not meet are skipped at run time
-// with ctx.skip("runOnRequirements not met by <topology> <version>"): vitest registers
-// tests before any server exists, so this is the one dynamic skip (see test/spec/skips.ts).
+// Each test runs on a target of the file's TargetPool (target-pool.ts); a test no available
+// target can run (runOnRequirements) is skipped at run time with
+// ctx.skip("runOnRequirements not met by <topology> <version>"): vitest registers tests before
+// any server exists, so this is the one dynamic skip (see test/spec/skips.ts).
 import { afterAll } from 'vitest';
 import { registerSpecSuite, type SpecCase } from '../spec/harness.js';
 import { specFiles } from '../support/specs-dir.js';
 import type { DriverAdapter } from './adapter.js';
-import type { RunnerEnv } from './context.js';
+import type { LoopControl } from './context.js';
 import { loadUnifiedFile } from './loader.js';
 import type { UnifiedFile } from './model.js';
-import { discoverServer } from './requirements.js';
-import { runUnifiedTest, skipReasonFor } from './runner.js';
-import { startTarget, type Target, type TargetOptions, type TargetTopology } from './target.js';
+import { runUnifiedTest } from './runner.js';
+import { TargetPool, type TargetPoolOptions } from './target-pool.js';
+import type { TargetTopology } from './target.js';
 
 const TEST_TIMEOUT_MS = 30_000;
 
@@ -43,24 +44,11 @@ function isUnifiedFile(content: unknown): boolean {
   return typeof content === 'object' && content !== null && 'schemaVersion' in content && 'tests' in content;
 }
 
-/** One target + internal client per vitest file, created on first use and released after the file. */
-function lazyEnv(adapter: DriverAdapter, targetOptions: TargetOptions = {}): () => Promise<RunnerEnv> {
-  let target: Target | undefined;
-  let env: Promise<RunnerEnv> | undefined;
-  afterAll(async () => {
-    if (!env) return;
-    const e = await env.catch(() => undefined);
-    await e?.internal.close().catch(() => {});
-    await target?.stop();
-  }, 20_000);
-  return () => {
-    env ??= (async () => {
-      target = await startTarget(targetOptions);
-      const internal = await adapter.createClient({ uri: target.uri, onEvent: () => {} });
-      return { adapter, uri: target.uri, internal, info: await discoverServer(internal, target.uri) };
-    })();
-    return env;
-  };
+/** The targets of this vitest file, released after it. */
+function filePool(options: TargetPoolOptions): TargetPool {
+  const pool = new TargetPool(options);
+  afterAll(() => pool.stop(), 20_000);
+  return pool;
 }
 
 export interface UnifiedSuiteOptions {
@@ -71,10 +59,27 @@ export interface UnifiedSuiteOptions {
   /** Report name before "@<adapter>"; default: the spec folder. */
   reportName?: string;
   adapter: DriverAdapter;
-  /** The embedded server to start (ignored when MONGODB_URI is set); default a standalone. */
+  /** The one server to start for every test (ignored when MONGODB_URI is set); default a standalone. */
   topology?: TargetTopology;
+  /**
+   * Per-test choice instead: each test runs on the first of these, in order, that meets its
+   * runOnRequirements (each started only if a test needs it). Exclusive with `topology`.
+   */
+  topologies?: readonly TargetTopology[];
   /** The embedded server enforces authentication and the runner's uri carries a user (ignored with MONGODB_URI). */
   auth?: boolean;
+  /** How `loop` operations are stopped (no corpus test uses loop). */
+  loop?: LoopControl;
+}
+
+/** The standalone when the test admits it, else the one-member replica set rs0. */
+export const PER_TEST_TARGETS: readonly TargetTopology[] = ['single', 'replicaset'];
+
+function suiteTopologies(options: UnifiedSuiteOptions): readonly TargetTopology[] {
+  if (options.topology !== undefined && options.topologies !== undefined) {
+    throw new Error(`registerUnifiedSuite(${options.spec}): give either topology or topologies, not both`);
+  }
+  return options.topologies ?? [options.topology ?? 'single'];
 }
 
 /** "@<adapter>", or nothing for the driver under test (an adapter named ""): its suites carry the plain spec name. */
@@ -92,7 +97,7 @@ function loadOrFailure(content: unknown, name: string): UnifiedFile | Error {
 
 /** Every test of every unified file in the folder: each must pass (or be skipped by its requirements). */
 export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
-  const getEnv = lazyEnv(options.adapter, { topology: options.topology, auth: options.auth });
+  const pool = filePool({ adapter: options.adapter, topologies: suiteTopologies(options), auth: options.auth, loop: options.loop });
   const cases: SpecCase[] = [];
   for (const f of specFiles(options.spec, options.sub ?? '')) {
     if (!isUnifiedFile(f.content)) continue;
@@ -107,10 +112,9 @@ export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
         name: test.description,
         timeout: TEST_TIMEOUT_MS,
         run: async (...args: unknown[]) => {
-          const env = await getEnv();
-          const reason = await skipReasonFor(env, file, test);
-          if (reason !== undefined) skipNotApplicable(args, reason);
-          await runUnifiedTest(env, file, test);
+          const choice = await pool.choose(file, test);
+          if ('notApplicable' in choice) skipNotApplicable(args, choice.notApplicable);
+          else await runUnifiedTest(choice.env, file, test);
         },
       });
     }
@@ -120,7 +124,7 @@ export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
 
 /** valid-fail: one case per file, passing only when every runnable test of the file fails. */
 export function registerValidFailSuite(adapter: DriverAdapter): void {
-  const getEnv = lazyEnv(adapter);
+  const pool = filePool({ adapter, topologies: ['single'] });
   const cases: SpecCase[] = specFiles('unified-test-format', 'valid-fail').map((f) => ({
     file: f.name,
     name: 'running this file fails',
@@ -128,19 +132,18 @@ export function registerValidFailSuite(adapter: DriverAdapter): void {
     run: async (...args: unknown[]) => {
       const file = loadOrFailure(f.content, f.name);
       if (file instanceof Error) return; // rejected at load time: that is a failure of the file, as required
-      const env = await getEnv();
       let ran = 0;
       let lastSkip = '';
       for (const test of file.tests) {
-        const reason = await skipReasonFor(env, file, test);
-        if (reason !== undefined) {
-          lastSkip = reason;
+        const choice = await pool.choose(file, test);
+        if ('notApplicable' in choice) {
+          lastSkip = choice.notApplicable;
           continue;
         }
         ran++;
         let threw = false;
         try {
-          await runUnifiedTest(env, file, test);
+          await runUnifiedTest(choice.env, file, test);
         } catch {
           threw = true;
         }

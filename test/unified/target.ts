@@ -1,8 +1,14 @@
-// The deployment the unified tests run against: MONGODB_URI when set, otherwise
-// one embedded MemoryServer per vitest file (started lazily, stopped after the file).
+// The deployment the unified tests run against, chosen by the environment:
+//   MONGROVE_TARGET=embedded  the in-process MemoryServer (the default);
+//   MONGROVE_TARGET=mongod    a real mongod started by mongodb-memory-server-core (standalone, or the
+//                             replica set rs0): the binary comes only from MONGOMS_SYSTEM_BINARY or the
+//                             package's cache, it is never downloaded (see mongod-target.ts);
+//   MONGROVE_TARGET=external  MONGODB_URI (required then);
+//   unset                     MONGODB_URI when it is set, else the embedded server.
+// Embedded and mongod targets are started lazily per vitest file and stopped after it.
 import { MemoryServer } from '../../src/server/index.js';
 
-/** What a suite asks of the embedded server: a standalone (default) or a one-member replica set. */
+/** What a suite asks of a started server: a standalone (default) or a one-member replica set. */
 export type TargetTopology = 'single' | 'replicaset';
 
 export interface TargetOptions {
@@ -11,30 +17,64 @@ export interface TargetOptions {
   auth?: boolean;
 }
 
-/** The replica set name the embedded replica-set target runs under. */
+/** The replica set name the started replica-set targets run under. */
 export const EMBEDDED_REPLICA_SET = 'rs0';
 
-const EMBEDDED_USER = { user: 'unified-runner', pwd: 'unified-runner-pwd' };
+/** The user created when a target runs with access control. */
+export const TARGET_USER = { user: 'unified-runner', pwd: 'unified-runner-pwd' } as const;
+
+export type TargetOrigin = 'embedded' | 'external' | 'mongod';
 
 export interface Target {
   uri: string;
-  /** "embedded" or "external". */
-  origin: 'embedded' | 'external';
+  origin: TargetOrigin;
   stop(): Promise<void>;
 }
 
+export type TargetSource = { kind: 'external'; uri: string } | { kind: 'embedded' } | { kind: 'mongod' };
+
+export const TARGET_VARIABLE = 'MONGROVE_TARGET';
+
+/** Which deployment the environment asks for; an explicit MONGROVE_TARGET wins over MONGODB_URI. */
+export function targetSource(env: Readonly<Record<string, string | undefined>> = process.env): TargetSource {
+  const uri = env.MONGODB_URI === '' ? undefined : env.MONGODB_URI;
+  const chosen = env[TARGET_VARIABLE] ?? '';
+  switch (chosen) {
+    case '':
+      return uri === undefined ? { kind: 'embedded' } : { kind: 'external', uri };
+    case 'embedded':
+    case 'mongod':
+      return { kind: chosen };
+    case 'external':
+      if (uri === undefined) throw new Error(`${TARGET_VARIABLE}=external needs MONGODB_URI to be set`);
+      return { kind: 'external', uri };
+    default:
+      throw new Error(`${TARGET_VARIABLE} must be "embedded", "mongod" or "external", got "${chosen}"`);
+  }
+}
+
+/** True when every suite shares one deployment the runner does not start (MONGODB_URI). */
+export function isExternalTarget(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return targetSource(env).kind === 'external';
+}
+
 export async function startTarget(options: TargetOptions = {}): Promise<Target> {
-  const external = process.env.MONGODB_URI;
-  if (external) return { uri: external, origin: 'external', stop: async () => {} };
+  const source = targetSource();
+  if (source.kind === 'external') return { uri: source.uri, origin: 'external', stop: async () => {} };
+  if (source.kind === 'mongod') {
+    // Loaded only on demand: the default run never touches mongodb-memory-server-core.
+    const { startMongodTarget } = await import('./mongod-target.js');
+    return startMongodTarget(options);
+  }
   const server = await MemoryServer.start({
     ...(options.topology === 'replicaset' ? { replSet: EMBEDDED_REPLICA_SET } : {}),
-    ...(options.auth === true ? { auth: true, users: [EMBEDDED_USER] } : {}),
+    ...(options.auth === true ? { auth: true, users: [{ ...TARGET_USER }] } : {}),
   });
   const uri = options.auth === true ? withCredentials(server.uri) : server.uri;
   return { uri, origin: 'embedded', stop: () => server.stop() };
 }
 
-function withCredentials(uri: string): string {
-  const credentials = `${encodeURIComponent(EMBEDDED_USER.user)}:${encodeURIComponent(EMBEDDED_USER.pwd)}@`;
+export function withCredentials(uri: string): string {
+  const credentials = `${encodeURIComponent(TARGET_USER.user)}:${encodeURIComponent(TARGET_USER.pwd)}@`;
   return uri.replace(/^mongodb:\/\//u, `mongodb://${credentials}`);
 }

@@ -1,4 +1,4 @@
 import { officialAdapter } from './adapters/official.js';
-import { registerUnifiedSuite } from './suite.js';
+import { PER_TEST_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'unified-test-format', sub: 'valid-pass', adapter: officialAdapter });
+registerUnifiedSuite({ spec: 'unified-test-format', sub: 'valid-pass', adapter: officialAdapter, topologies: PER_TEST_TARGETS });

@@ -1,4 +1,4 @@
 import { mongroveAdapter } from './adapters/mongrove.js';
-import { registerUnifiedSuite } from './suite.js';
+import { PER_TEST_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'versioned-api', sub: '', adapter: mongroveAdapter });
+registerUnifiedSuite({ spec: 'versioned-api', sub: '', adapter: mongroveAdapter, topologies: PER_TEST_TARGETS });

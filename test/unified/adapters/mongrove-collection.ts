@@ -4,6 +4,7 @@ import type { AnyBulkWriteOperation, Collection } from '../../../src/index.js';
 import { UnsupportedOperationError, type CollectionHandle, type OperationArgs } from '../adapter.js';
 import { optionsOf, plainResult, required } from './mongrove-convert.js';
 import { MongroveCursor, openCursor } from './mongrove-cursor.js';
+import { createMongroveChangeStream } from './mongrove-change-stream.js';
 
 export class MongroveCollection implements CollectionHandle {
   readonly kind = 'collection';
@@ -39,6 +40,8 @@ export class MongroveCollection implements CollectionHandle {
         await openCursor(cursor);
         return new MongroveCursor('findCursor', cursor);
       }
+      case 'createChangeStream':
+        return createMongroveChangeStream(c, args);
       case 'findOneAndDelete':
         return c.findOneAndDelete(filter, opts(['filter']));
       case 'findOneAndReplace':
@@ -68,8 +71,23 @@ export class MongroveCollection implements CollectionHandle {
       case 'rename':
         await c.rename(required(args, 'to', name), opts(['to']));
         return undefined;
+      case 'createSearchIndex':
+        return c.createSearchIndex(required(args, 'model', name), opts(['model']));
+      case 'createSearchIndexes':
+        return c.createSearchIndexes(required(args, 'models', name), opts(['models']));
+      case 'updateSearchIndex':
+        await c.updateSearchIndex(required(args, 'name', name), required(args, 'definition', name), opts(['name', 'definition']));
+        return undefined;
+      case 'dropSearchIndex':
+        await c.dropSearchIndex(required(args, 'name', name), opts(['name']));
+        return undefined;
+      case 'listSearchIndexes': {
+        // The spec's aggregationOptions are the aggregate's options, passed flat.
+        const aggregationOptions = (args.aggregationOptions ?? {}) as Document;
+        return c.listSearchIndexes(args.name as string | undefined, { ...opts(['name', 'aggregationOptions']), ...aggregationOptions }).toArray();
+      }
       default:
-        // count (deprecated), change streams and Atlas search index helpers are not in mongrove.
+        // count is deprecated (crud.md: not in new drivers).
         throw new UnsupportedOperationError('collection', name);
     }
   }

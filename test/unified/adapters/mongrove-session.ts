@@ -1,8 +1,9 @@
 // mongrove's ClientSession as the runner's session entity, and the conversion of a
 // `session` argument (a SessionHandle) back into the driver's session.
 import type { Document } from '../../../src/bson.js';
-import type { Client, ClientSession, SessionOptions } from '../../../src/index.js';
+import type { Client, ClientSession, SessionOptions, TransactionOptions } from '../../../src/index.js';
 import { InvalidArgumentsError, UnsupportedOperationError, type OperationArgs, type SessionHandle, type TransactionState } from '../adapter.js';
+import { toReadPreference } from './mongrove-convert.js';
 
 export class MongroveSession implements SessionHandle {
   readonly kind = 'session';
@@ -12,17 +13,19 @@ export class MongroveSession implements SessionHandle {
     return this.driver.id;
   }
 
-  /** Transactions are not implemented in mongrove: a session is never in one. */
   transactionState(): TransactionState {
-    return 'none';
+    const state = this.driver.transactionState;
+    return state === 'committed_empty' ? 'committed' : state;
   }
 
   isPinned(): boolean {
-    return false;
+    return this.driver.isPinned;
   }
 
   pinnedAddress(): string | undefined {
-    return undefined;
+    const server: unknown = this.driver.transaction.pinnedServer;
+    const address: unknown = typeof server === 'object' && server !== null ? (server as { address?: unknown }).address : undefined;
+    return typeof address === 'string' ? address : undefined;
   }
 
   isDirty(): boolean {
@@ -47,10 +50,24 @@ export class MongroveSession implements SessionHandle {
         this.driver.advanceOperationTime(args.operationTime as NonNullable<SessionOptions['snapshotTime']>);
         return undefined;
       case 'startTransaction':
-        return this.driver.startTransaction();
+        this.driver.startTransaction(transactionOptionsOf(args));
+        return undefined;
+      case 'commitTransaction':
+        await this.driver.commitTransaction();
+        return undefined;
+      case 'abortTransaction':
+        await this.driver.abortTransaction();
+        return undefined;
+      case 'withTransaction': {
+        const callback = args.callback;
+        if (typeof callback !== 'function') throw new InvalidArgumentsError(name, 'argument "callback" must be a list of operations');
+        await this.driver.withTransaction(async () => {
+          await (callback as () => Promise<unknown>)();
+        }, transactionOptionsOf(args));
+        return undefined;
+      }
       default:
-        // commitTransaction, abortTransaction, withTransaction: no transactions in mongrove yet.
-        throw new UnsupportedOperationError('session (mongrove has no transactions yet)', name);
+        throw new UnsupportedOperationError('session', name);
     }
   }
 }
@@ -64,7 +81,7 @@ export function driverSession(operation: string, value: unknown): ClientSession<
 /**
  * sessionOptions as the unified format writes them. snapshotTime names an entity (the
  * runner resolves it before this point only for operation arguments), so it is passed through
- * as given; defaultTransactionOptions are ignored (no transactions).
+ * as given.
  */
 export function sessionOptionsOf(options: Document | undefined): SessionOptions | undefined {
   if (options === undefined) return undefined;
@@ -72,5 +89,30 @@ export function sessionOptionsOf(options: Document | undefined): SessionOptions 
   if (options.causalConsistency !== undefined) out.causalConsistency = options.causalConsistency as boolean;
   if (options.snapshot !== undefined) out.snapshot = options.snapshot as boolean;
   if (options.snapshotTime !== undefined) out.snapshotTime = options.snapshotTime as SessionOptions['snapshotTime'];
+  if (options.defaultTransactionOptions !== undefined) out.defaultTransactionOptions = transactionOptionsOf(options.defaultTransactionOptions as Document);
   return out;
+}
+
+/** TransactionOptions as the unified format writes them (startTransaction / withTransaction arguments, defaultTransactionOptions). */
+export function transactionOptionsOf(args: Document | undefined): TransactionOptions | undefined {
+  if (args === undefined) return undefined;
+  const out: TransactionOptions = {};
+  let any = false;
+  if (args.readConcern !== undefined) {
+    out.readConcern = args.readConcern as TransactionOptions['readConcern'];
+    any = true;
+  }
+  if (args.writeConcern !== undefined) {
+    out.writeConcern = args.writeConcern as TransactionOptions['writeConcern'];
+    any = true;
+  }
+  if (args.readPreference !== undefined) {
+    out.readPreference = toReadPreference(args.readPreference) as TransactionOptions['readPreference'];
+    any = true;
+  }
+  if (args.maxCommitTimeMS !== undefined) {
+    out.maxCommitTimeMS = Number(args.maxCommitTimeMS);
+    any = true;
+  }
+  return any ? out : undefined;
 }

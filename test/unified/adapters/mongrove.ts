@@ -11,12 +11,15 @@ import {
   type DatabaseHandle,
   type DriverAdapter,
   type OperationArgs,
+  type TopologyDescriptionView,
 } from '../adapter.js';
 import { MongroveCollection } from './mongrove-collection.js';
 import { clientBulkWriteResultDoc, handleOptions, optionsOf, required } from './mongrove-convert.js';
 import { MongroveCursor, openCursor } from './mongrove-cursor.js';
+import { createMongroveChangeStream } from './mongrove-change-stream.js';
 import { describeMongroveError } from './mongrove-errors.js';
 import { wireEvents } from './mongrove-events.js';
+import { topologyOf, trackTopology } from './topology-view.js';
 import { fastRecheckTargetFactory } from './mongrove-target.js';
 import { MongroveSession, sessionOptionsOf } from './mongrove-session.js';
 import { createMongroveBucket } from './mongrove-bucket.js';
@@ -31,6 +34,10 @@ class MongroveClient implements ClientHandle {
 
   startSession(options?: Document): MongroveSession {
     return new MongroveSession(this.driver.startSession(sessionOptionsOf(options)));
+  }
+
+  topologyDescription(): TopologyDescriptionView {
+    return topologyOf(this.driver);
   }
 
   async close(): Promise<void> {
@@ -48,11 +55,18 @@ class MongroveClient implements ClientHandle {
         const models = required<ClientBulkWriteModel[]>(args, 'models', name);
         return clientBulkWriteResultDoc(await this.driver.bulkWrite(models, optionsOf(name, args, ['models'])));
       }
+      case 'createChangeStream':
+        return createMongroveChangeStream(this.driver, args);
+      case 'dropDatabase':
+        // causal-consistency's client-level form: the database is an argument.
+        return this.driver.db(required<string>(args, 'database', name)).dropDatabase(optionsOf(name, args, ['database']));
       case 'close':
         await this.close();
         return undefined;
+      case 'appendMetadata':
+        this.driver.appendMetadata(required(args, 'driverInfoOptions', name));
+        return undefined;
       default:
-        // createChangeStream (no change streams yet), appendMetadata (no API for it).
         throw new UnsupportedOperationError('client', name);
     }
   }
@@ -102,8 +116,9 @@ class MongroveDatabase implements DatabaseHandle {
         return db.aggregate(required(args, 'pipeline', name), opts(['pipeline'])).toArray();
       case 'dropDatabase':
         return db.dropDatabase(opts());
+      case 'createChangeStream':
+        return createMongroveChangeStream(db, args);
       default:
-        // createChangeStream: no change streams yet.
         throw new UnsupportedOperationError('database', name);
     }
   }
@@ -129,6 +144,7 @@ export const mongroveAdapter: DriverAdapter = {
   async createClient(spec: ClientSpec): Promise<ClientHandle> {
     const client = new Client(spec.uri, clientOptions(spec));
     wireEvents(client, spec.onEvent);
+    trackTopology(client);
     await client.connect();
     return new MongroveClient(client);
   },

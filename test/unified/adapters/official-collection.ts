@@ -86,7 +86,8 @@ export class OfficialCollection implements CollectionHandle {
         return c.updateSearchIndex(required(args, 'name', name), required(args, 'definition', name));
       case 'listSearchIndexes': {
         const indexName = args.name as string | undefined;
-        const options = optionsOf(args, ['name']);
+        // The spec's aggregationOptions are the aggregate's options; the driver takes them flat.
+        const options = { ...optionsOf(args, ['name', 'aggregationOptions']), ...((args.aggregationOptions as Document | undefined) ?? {}) };
         return (indexName === undefined ? c.listSearchIndexes(options) : c.listSearchIndexes(indexName, options)).toArray();
       }
       default:

@@ -9,6 +9,7 @@ import {
   type DatabaseHandle,
   type DriverAdapter,
   type OperationArgs,
+  type TopologyDescriptionView,
   type SessionHandle,
   type TransactionState,
 } from '../adapter.js';
@@ -17,6 +18,7 @@ import { clientBulkWriteResultDoc, clientWriteModel, handleOptions, optionsOf, r
 import { OfficialCursor, initCursor } from './official-cursor.js';
 import { describeOfficialError } from './official-errors.js';
 import { wireEvents } from './official-events.js';
+import { topologyOf, trackTopology } from './topology-view.js';
 
 class OfficialClient implements ClientHandle {
   readonly kind = 'client';
@@ -30,6 +32,10 @@ class OfficialClient implements ClientHandle {
     const opts: Document = { ...options };
     if (options?.defaultTransactionOptions) opts.defaultTransactionOptions = handleOptions(options.defaultTransactionOptions as Document);
     return new OfficialSession(this.driver.startSession(opts));
+  }
+
+  topologyDescription(): TopologyDescriptionView {
+    return topologyOf(this.driver);
   }
 
   async close(): Promise<void> {
@@ -53,6 +59,9 @@ class OfficialClient implements ClientHandle {
         await initCursor(stream);
         return new OfficialCursor('changeStream', stream);
       }
+      case 'dropDatabase':
+        // causal-consistency's client-level form: the database is an argument.
+        return this.driver.db(required<string>(args, 'database', name)).dropDatabase(optionsOf(args, ['database']));
       case 'close':
         await this.close();
         return undefined;
@@ -266,6 +275,7 @@ export const officialAdapter: DriverAdapter = {
     }
     const client = new MongoClient(spec.uri, options);
     wireEvents(client, spec.onEvent);
+    trackTopology(client);
     await client.connect();
     return new OfficialClient(client);
   },

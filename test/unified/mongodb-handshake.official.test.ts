@@ -1,0 +1,4 @@
+import { officialAdapter } from './adapters/official.js';
+import { PER_TEST_TARGETS, registerUnifiedSuite } from './suite.js';
+
+registerUnifiedSuite({ spec: 'mongodb-handshake', sub: 'unified', adapter: officialAdapter, topologies: PER_TEST_TARGETS });
