@@ -1,37 +1,12 @@
 // Shared set-up for the change-stream tests: one one-member replica set per test
 // file, an official-driver client, and raw aggregate/getMore helpers that show
 // the server's replies as they are.
-import { afterAll, beforeAll } from 'vitest';
-import { MongoClient, type Db, type Document } from 'mongodb';
-import { MemoryServer } from '../../src/server/index.js';
+import type { Db, Document } from 'mongodb';
+import { useServer, type ServerFixture } from './support/server-fixture.js';
 
-export interface ChangeStreamFixture {
-  readonly server: MemoryServer;
-  readonly client: MongoClient;
-}
-
-export function useReplicaSet(): ChangeStreamFixture {
-  let server: MemoryServer | undefined;
-  let client: MongoClient | undefined;
-  beforeAll(async () => {
-    server = await MemoryServer.start({ replSet: 'rs0' });
-    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client?.close(true);
-    await server?.stop();
-  });
-  return {
-    get server() {
-      if (server === undefined) throw new Error('server not started (use inside tests)');
-      return server;
-    },
-    get client() {
-      if (client === undefined) throw new Error('client not connected (use inside tests)');
-      return client;
-    },
-  };
+/** One one-member replica set and a connected official-driver client per test file. */
+export function useReplicaSet(): ServerFixture {
+  return useServer({ replSet: 'rs0' });
 }
 
 /** The raw reply's cursor document of `aggregate` with `$changeStream: spec` first. */

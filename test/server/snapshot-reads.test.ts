@@ -2,11 +2,10 @@
 // one-member replica set, through raw commands of the official driver: reads
 // at an earlier cluster time see the data as it was then, cursors keep their
 // snapshot, and times outside the kept history fail as on mongod.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MongoClient, MongoServerError, Timestamp, type Db, type Document } from 'mongodb';
-import { MemoryServer } from '../../src/server/index.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MongoServerError, type MongoClient, Timestamp, type Db, type Document } from 'mongodb';
+import { useServer } from './support/server-fixture.js';
 
-const CLIENT_OPTIONS = { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 };
 
 async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -19,19 +18,12 @@ function snapshotAt(time?: Timestamp): Document {
 }
 
 describe('snapshot reads (one-member replica set)', () => {
-  let server: MemoryServer;
+  const fixture = useServer({ replSet: 'rs0' });
   let client: MongoClient;
   let db: Db;
 
-  beforeAll(async () => {
-    server = await MemoryServer.start({ replSet: 'rs0' });
-    client = new MongoClient(server.uri, CLIENT_OPTIONS);
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client.close(true);
-    await server.stop();
+  beforeAll(() => {
+    client = fixture.client;
   });
 
   beforeEach(async () => {

@@ -1,9 +1,9 @@
 // Multi-document transactions on the embedded one-member replica set, through the
 // official driver: commit makes writes visible, abort discards them, reads outside
 // a transaction never see its writes, and conflicting writes fail the way mongod's do.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MongoClient, MongoServerError, type ClientSession, type Collection } from 'mongodb';
-import { MemoryServer } from '../../src/server/index.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MongoServerError, type MongoClient, type ClientSession, type Collection } from 'mongodb';
+import { useServer } from './support/server-fixture.js';
 
 interface Item {
   _id: number;
@@ -11,22 +11,14 @@ interface Item {
   tag?: string;
 }
 
-const CLIENT_OPTIONS = { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 };
 
 describe('transactions (official driver, one-member replica set)', () => {
-  let server: MemoryServer;
+  const fixture = useServer({ replSet: 'rs0' });
   let client: MongoClient;
   let items: Collection<Item>;
 
-  beforeAll(async () => {
-    server = await MemoryServer.start({ replSet: 'rs0' });
-    client = new MongoClient(server.uri, CLIENT_OPTIONS);
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client.close(true);
-    await server.stop();
+  beforeAll(() => {
+    client = fixture.client;
   });
 
   beforeEach(async () => {

@@ -5,31 +5,24 @@ import type { Document } from '../../bson.js';
 import type { ChangeEntry } from '../change-streams/change-entry.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
-import { Storage, type CollectionStore, type DatabaseStore } from '../storage/storage.js';
+import { OverlayStorage } from '../storage/overlay-storage.js';
+import { Storage, type CollectionStore } from '../storage/storage.js';
 import { collectionAsOf } from './collection-as-of.js';
 
 function readOnly(): CommandError {
   return new CommandError(ErrorCodes.InvalidOptions, 'Cannot write with readConcern level "snapshot" outside a transaction');
 }
 
-export class SnapshotStorage extends Storage {
+export class SnapshotStorage extends OverlayStorage {
   /** Each collection is rebuilt once per command, however often it is read. */
   private readonly rebuilt = new Map<string, CollectionStore | undefined>();
 
   constructor(
-    private readonly base: Storage,
+    base: Storage,
     /** The change-log entries committed after the read's time, newest first. */
     private readonly newer: readonly ChangeEntry[],
   ) {
-    super();
-  }
-
-  override databaseNames(): string[] {
-    return this.base.databaseNames();
-  }
-
-  override database(name: string): DatabaseStore | undefined {
-    return this.base.database(name);
+    super(base);
   }
 
   override collection(dbName: string, collName: string): CollectionStore | undefined {

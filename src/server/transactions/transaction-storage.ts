@@ -5,27 +5,20 @@
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
-import { Storage, validateNames, type CollectionOptions, type CollectionStore, type DatabaseStore } from '../storage/storage.js';
+import { OverlayStorage } from '../storage/overlay-storage.js';
+import { Storage, validateNames, type CollectionOptions, type CollectionStore } from '../storage/storage.js';
 import type { Transaction } from './transaction.js';
 
 function notInTransaction(what: string): CommandError {
   return new CommandError(ErrorCodes.OperationNotSupportedInTransaction, `Cannot ${what} in a multi-document transaction.`);
 }
 
-export class TransactionStorage extends Storage {
+export class TransactionStorage extends OverlayStorage {
   constructor(
-    private readonly base: Storage,
+    base: Storage,
     private readonly transaction: Transaction,
   ) {
-    super();
-  }
-
-  override databaseNames(): string[] {
-    return this.base.databaseNames();
-  }
-
-  override database(name: string): DatabaseStore | undefined {
-    return this.base.database(name);
+    super(base);
   }
 
   override collection(dbName: string, collName: string): CollectionStore | undefined {

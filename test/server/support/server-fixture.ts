@@ -2,7 +2,7 @@
 // clients per test file, all closed in afterAll so nothing leaks.
 import { afterAll, beforeAll } from 'vitest';
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import { MemoryServer } from '../../../src/server/index.js';
+import { MemoryServer, type MemoryServerOptions } from '../../../src/server/index.js';
 
 export interface ServerFixture {
   readonly server: MemoryServer;
@@ -14,12 +14,13 @@ export interface ServerFixture {
 
 export const CLIENT_DEFAULTS: MongoClientOptions = { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 };
 
-export function useServer(): ServerFixture {
+/** `options` start the server (e.g. `{ replSet: 'rs0' }` for the one-member replica set). */
+export function useServer(options: MemoryServerOptions = {}): ServerFixture {
   let server: MemoryServer | undefined;
   let client: MongoClient | undefined;
   const extra: MongoClient[] = [];
   beforeAll(async () => {
-    server = await MemoryServer.start();
+    server = await MemoryServer.start(options);
     client = new MongoClient(server.uri, CLIENT_DEFAULTS);
     await client.connect();
   });
