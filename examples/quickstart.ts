@@ -12,7 +12,8 @@ const log = (line: string): void => console.log(line);
 
 async function main(): Promise<void> {
   const external = process.env.MONGODB_URI;
-  const server = external ? undefined : await MemoryServer.start();
+  // A one-member replica set, so transactions and change streams work too.
+  const server = external ? undefined : await MemoryServer.start({ replSet: 'rs0' });
   const uri = external ?? server?.uri ?? '';
   log(`server: ${external ? 'MONGODB_URI' : 'embedded MemoryServer'} at ${uri}`);
 
@@ -84,6 +85,29 @@ async function main(): Promise<void> {
     log(`inserted ${bulk.insertedCount}, matched ${bulk.matchedCount}, modified ${bulk.modifiedCount}, deleted ${bulk.deletedCount}`);
 
     log(`remaining orders: ${await orders.countDocuments({})}`);
+
+    const hello = await client.db('admin').command({ hello: 1 });
+    if (typeof hello.setName === 'string') {
+      log('change stream + transaction:');
+      const changes = orders.watch();
+      await changes.open(); // the stream starts now, so it sees the commit below
+      const session = client.startSession();
+      try {
+        await session.withTransaction(async (s) => {
+          await orders.insertOne({ sku: 'f6', qty: 4 }, { session: s });
+          await orders.updateOne({ sku: 'e5' }, { $inc: { qty: -1 } }, { session: s });
+        });
+      } finally {
+        await session.endSession();
+      }
+      for (let i = 0; i < 2; i++) {
+        const change = await changes.next();
+        log(`  ${change?.operationType ?? '?'} ${JSON.stringify(change?.documentKey ?? {})} (txnNumber ${String(change?.txnNumber ?? '-')})`);
+      }
+      await changes.close();
+    } else {
+      log('change stream + transaction: skipped (they need a replica set; MONGODB_URI is a standalone)');
+    }
     log(`commands sent: ${[...seen].map(([name, n]) => `${name} ${n}`).join(', ')}`);
   } finally {
     await client.close();
