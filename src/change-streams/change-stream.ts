@@ -5,11 +5,13 @@
 import type { Document } from '../bson.js';
 import type { CursorOptions } from '../crud/cursors/abstract-cursor.js';
 import type { Executor } from '../crud/executor.js';
+import type { TimeoutContext } from '../connection/timeout-context.js';
+import { contextFor } from '../crud/csot.js';
 import { forOperation, type Resolved } from '../crud/inheritance.js';
 import { AggregateOperation } from '../crud/operations/aggregate.js';
 import type { CursorResponse } from '../crud/operations/cursor-response.js';
 import type { ServerHandle } from '../crud/target.js';
-import { MongoChangeStreamError, MongoCursorExhaustedError } from '../errors.js';
+import { MongoChangeStreamError, MongoCursorExhaustedError, MongoOperationTimeoutError } from '../errors.js';
 import { ChangeStreamCursor, type CursorReplyListener } from './change-stream-cursor.js';
 import { isResumableChangeStreamError } from './resumable.js';
 import { ResumeState } from './resume-state.js';
@@ -51,6 +53,12 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
   private aggregates = 0;
   private isClosed = false;
   private ended = false;
+  /** CSOT: the cursor whose getMore timed out; the next call resumes instead of using it. */
+  private timedOut: ChangeStreamCursor | undefined;
+  /** CSOT: the stream's timeoutMS (its own, else inherited), applied afresh to each call. */
+  private readonly timeoutMS: number | undefined;
+  /** CSOT: the deadline of the current next()/tryNext()/hasNext(), shared by its getMore and resume. */
+  private callTimeout: TimeoutContext | undefined;
 
   /** @internal Use client.watch(), db.watch() or collection.watch(). */
   constructor(
@@ -63,6 +71,7 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
     this.pipeline = [...pipeline];
     this.session = options.session;
     this.state = new ResumeState(options, scope.kind === 'cluster');
+    this.timeoutMS = options.timeoutMS ?? level.timeoutMS;
   }
 
   /**
@@ -96,10 +105,12 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
 
   /** The next event, waiting for one; null once the server has ended the stream. */
   async next(): Promise<TChange | null> {
-    for (;;) {
-      const event = await this.tryNext();
-      if (event !== null || this.ended) return event;
-    }
+    return this.inCall(async () => {
+      for (;;) {
+        const event = await this.tryNext();
+        if (event !== null || this.ended) return event;
+      }
+    });
   }
 
   /**
@@ -107,6 +118,10 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
    * maxAwaitTimeMS), else null. The resume token still advances on empty batches.
    */
   async tryNext(): Promise<TChange | null> {
+    return this.inCall(() => this.tryNextInCall());
+  }
+
+  private async tryNextInCall(): Promise<TChange | null> {
     const pending = this.pending ?? (await this.fetch());
     this.pending = undefined;
     if (pending === undefined) return null;
@@ -118,11 +133,24 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
 
   /** Waits until an event is available (true) or the stream has ended (false). */
   async hasNext(): Promise<boolean> {
-    while (this.pending === undefined) {
-      if (this.ended) return false;
-      this.pending = await this.fetch();
+    return this.inCall(async () => {
+      while (this.pending === undefined) {
+        if (this.ended) return false;
+        this.pending = await this.fetch();
+      }
+      return true;
+    });
+  }
+
+  /** Under timeoutMS each public call gets one fresh deadline for all it sends (getMore, resume). */
+  private async inCall<T>(call: () => Promise<T>): Promise<T> {
+    if (this.timeoutMS === undefined || this.callTimeout !== undefined) return call();
+    this.callTimeout = contextFor(this.timeoutMS);
+    try {
+      return await call();
+    } finally {
+      this.callTimeout = undefined;
     }
-    return true;
   }
 
   async close(): Promise<void> {
@@ -172,13 +200,22 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
     for (;;) {
       if (this.ended) return undefined;
       await this.open();
+      const stale = this.timedOut;
+      this.timedOut = undefined;
+      if (stale !== undefined && stale === this.cursor) await this.resume(stale);
       const cursor = this.cursor;
       if (cursor === undefined) throw new MongoCursorExhaustedError('change stream is closed');
       let event: Document | null;
       try {
+        cursor.shareCallTimeout(this.callTimeout);
         event = await cursor.tryNext();
       } catch (error) {
         if (this.isClosed || cursor !== this.cursor) throw error;
+        // CSOT: a timed-out next() does not invalidate the stream; the next call resumes it.
+        if (error instanceof MongoOperationTimeoutError) {
+          this.timedOut = cursor;
+          throw error;
+        }
         if (!isResumableChangeStreamError(error, this.maxWireVersion)) {
           await this.close();
           throw error;
@@ -227,8 +264,11 @@ export class ChangeStream<TSchema extends Document = Document, TChange = ChangeS
     const dbName = scope.kind === 'cluster' ? 'admin' : scope.db;
     const collectionName = scope.kind === 'collection' ? scope.collection : undefined;
     const pipeline = [{ $changeStream: stage }, ...this.pipeline];
-    const inherited = forOperation(this.level, { readPreference: o.readPreference, readConcern: o.readConcern, session: this.session });
-    const cursorOptions: CursorOptions = { batchSize: o.batchSize, maxAwaitTimeMS: o.maxAwaitTimeMS, comment: o.comment, session: this.session };
+    const own = forOperation(this.level, { readPreference: o.readPreference, readConcern: o.readConcern, session: this.session, timeoutMS: o.timeoutMS });
+    // A resume inside next() spends what is left of that call's deadline.
+    const callTimeout = this.callTimeout;
+    const inherited = callTimeout === undefined ? own : { ...own, timeoutContext: callTimeout };
+    const cursorOptions: CursorOptions = { batchSize: o.batchSize, maxAwaitTimeMS: o.maxAwaitTimeMS, comment: o.comment, session: this.session, awaitData: true };
     const cursor = new ChangeStreamCursor(
       this.executor,
       (current) => new AggregateOperation(dbName, collectionName, pipeline, { batchSize: current.batchSize, collation: o.collation, comment: o.comment }, inherited),

@@ -68,4 +68,11 @@ export interface ChangeStreamOptions {
   readConcern?: ReadConcernLike;
   readPreference?: ReadPreferenceLike | string;
   session?: unknown;
+  /**
+   * CSOT: applies to the opening aggregate and afresh to each next()/tryNext() (must exceed
+   * maxAwaitTimeMS). A next() that times out leaves the stream usable: the following call
+   * resumes it. If it times out before any event arrived, close the stream and open a new
+   * one with a higher timeoutMS: the server cannot catch up with the history in time.
+   */
+  timeoutMS?: number;
 }

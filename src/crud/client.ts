@@ -69,13 +69,14 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
     this.detachLogging = this.logger.enabled ? attachClientLogging(this, this.logger) : undefined;
     const logger = this.logger.enabled ? this.logger : undefined;
     this.target = (targetFactory ?? defaultTargetFactory)(s, this, { uri, options: connectionOptions, logger });
-    this.level = rootLevel(s.readPreference, readConcernDocument(s.readConcern), writeConcernDocument(s.writeConcern));
+    this.level = rootLevel(s.readPreference, readConcernDocument(s.readConcern), writeConcernDocument(s.writeConcern), s.timeoutMS);
     this.sessions = new ClientSessions<Client>({
       target: this.target,
       client: this,
       retryWrites: s.retryWrites,
       transactionDefaults: transactionDefaultsOf(this.level),
-      runTransactionCommand: (session, command) => runTransactionCommand(this.executor, session, command),
+      runTransactionCommand: (session, command, timeout) => runTransactionCommand(this.executor, session, command, timeout),
+      timeoutMS: s.timeoutMS,
     });
     this.executor = new Executor({
       target: this.target,
@@ -130,8 +131,9 @@ export class Client extends TypedEventEmitter<ClientEventMap> implements AsyncDi
    * for write errors and write concern errors (with what succeeded as partialResult),
    * MongoInvalidArgumentError for bad models or options.
    */
-  async bulkWrite(models: readonly ClientBulkWriteModel[], options?: ClientBulkWriteOptions & Pick<ConcernOptions, 'writeConcern'>): Promise<ClientBulkWriteResult> {
-    return runClientBulkWrite(this.executor, models, options, forOperation(this.level, options));
+  async bulkWrite(models: readonly ClientBulkWriteModel[], options?: ClientBulkWriteOptions & Pick<ConcernOptions, 'writeConcern' | 'timeoutMS'>): Promise<ClientBulkWriteResult> {
+    const inherited = forOperation(this.level, options);
+    return runClientBulkWrite(this.executor.withTimeout(inherited.timeoutContext), models, options, inherited);
   }
 
   /** Closes the target (pools, monitors). Idempotent; later operations fail with MongoClientClosedError. */

@@ -8,6 +8,8 @@ import type { BulkWriteResult, InsertManyResult } from './bulk/result.js';
 import { AggregationCursor, ListIndexesCursor } from './cursors/command-cursor.js';
 import { FindCursor } from './cursors/find-cursor.js';
 import type { Executor } from './executor.js';
+import type { TimeoutMode } from './csot.js';
+import type { TimeoutContext } from '../connection/timeout-context.js';
 import { forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import { AggregateOperation, type AggregateOptions } from './operations/aggregate.js';
 import * as commands from './operations/commands.js';
@@ -82,7 +84,8 @@ export class Collection<TSchema extends Document = Document> {
   }
 
   async bulkWrite(operations: readonly AnyBulkWriteOperation[], options?: WithConcerns<BulkWriteOptions>): Promise<BulkWriteResult> {
-    return runBulkWrite(this.executor, this.dbName, this.collectionName, operations, options, forOperation(this.level, options));
+    const inherited = forOperation(this.level, options);
+    return runBulkWrite(this.executor.withTimeout(inherited.timeoutContext), this.dbName, this.collectionName, operations, options, inherited);
   }
 
   async updateOne(filter: Document, update: Document | Document[], options?: WithConcerns<UpdateStatementOptions>): Promise<UpdateResult> {
@@ -136,7 +139,7 @@ export class Collection<TSchema extends Document = Document> {
     return new AggregationCursor<T>(
       this.executor,
       (cursorOptions) => new AggregateOperation(this.dbName, this.collectionName, pipeline, { ...opts, batchSize: cursorOptions.batchSize }, inherited),
-      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session },
+      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session, timeoutMode: opts.timeoutMode },
     );
   }
 
@@ -185,8 +188,15 @@ export class Collection<TSchema extends Document = Document> {
 
   async createIndex(key: Document, options: Document & commands.CreateIndexesOptions = {}): Promise<string> {
     // rawData is an operation option (index-management spec), never part of the index; mongrove does not send it (8.2+ only, internal use).
-    const { commitQuorum, comment, maxTimeMS, session, rawData: _rawData, ...indexOptions } = options;
-    const [name] = await this.createIndexes([{ ...indexOptions, key: requireDocument(key, 'index key') }], { commitQuorum, comment, maxTimeMS, session });
+    const { commitQuorum, comment, maxTimeMS, session, timeoutMS, timeoutContext, rawData: _rawData, ...indexOptions } = options;
+    const [name] = await this.createIndexes([{ ...indexOptions, key: requireDocument(key, 'index key') }], {
+      commitQuorum,
+      comment,
+      maxTimeMS,
+      session,
+      timeoutMS: timeoutMS as number | undefined,
+      timeoutContext: timeoutContext as TimeoutContext | undefined,
+    });
     return name;
   }
 
@@ -194,12 +204,12 @@ export class Collection<TSchema extends Document = Document> {
     return this.executor.execute(commands.createIndexes(this.dbName, this.collectionName, indexes, options, forOperation(this.level, options)));
   }
 
-  listIndexes(options?: { batchSize?: number; comment?: unknown; session?: unknown }): ListIndexesCursor {
+  listIndexes(options?: { batchSize?: number; comment?: unknown; session?: unknown; timeoutMS?: number; timeoutMode?: TimeoutMode; timeoutContext?: TimeoutContext }): ListIndexesCursor {
     const inherited = forOperation(this.level, options);
     return new ListIndexesCursor(
       this.executor,
       (cursorOptions) => commands.listIndexes(this.dbName, this.collectionName, { batchSize: cursorOptions.batchSize, comment: options?.comment }, inherited),
-      { batchSize: options?.batchSize, session: options?.session },
+      { batchSize: options?.batchSize, session: options?.session, timeoutMode: options?.timeoutMode },
     );
   }
 
@@ -246,7 +256,7 @@ export class Collection<TSchema extends Document = Document> {
     return new AggregationCursor<Document>(
       this.executor,
       (cursorOptions) => new AggregateOperation(this.dbName, this.collectionName, pipeline, { ...opts, batchSize: cursorOptions.batchSize }, inherited),
-      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session },
+      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session, timeoutMode: opts.timeoutMode },
     );
   }
 

@@ -3,6 +3,7 @@ import type { Document } from '../bson.js';
 import { MongoInvalidArgumentError } from '../errors.js';
 import { Collection, dropCollection, type CollectionOptions } from './collection.js';
 import { toReadPreference, type ReadPreferenceLike } from './concerns.js';
+import type { TimeoutMode } from './csot.js';
 import type { CursorType } from './operations/find.js';
 import { AggregationCursor, CommandCursor, ListCollectionsCursor } from './cursors/command-cursor.js';
 import type { Executor } from './executor.js';
@@ -15,6 +16,8 @@ export type DbOptions = ConcernOptions;
 export interface RunCommandOptions {
   readPreference?: ReadPreferenceLike | string;
   session?: unknown;
+  /** CSOT: the command's timeout (maxTimeMS is derived from it; do not put maxTimeMS in the command too). */
+  timeoutMS?: number;
 }
 
 /** runCursorCommand: how the cursor asks for more (the opening command is sent as given). */
@@ -27,6 +30,8 @@ export interface RunCursorCommandOptions extends RunCommandOptions {
   comment?: unknown;
   /** 'tailable' / 'tailableAwait': an empty batch does not end the cursor. */
   cursorType?: CursorType;
+  /** CSOT: how timeoutMS applies to the cursor. */
+  timeoutMode?: TimeoutMode;
 }
 
 /** Database names the server rejects (enumerate/CRUD naming rules). */
@@ -62,8 +67,8 @@ export class Db {
    * preference only when given (default primary).
    */
   async command(command: Document, options?: RunCommandOptions): Promise<Document> {
-    const readPreference = toReadPreference(options?.readPreference);
-    return this.executor.execute(commands.runCommand(this.databaseName, command, { readPreference, session: options?.session }));
+    const inherited = forOperation(this.level, { readPreference: options?.readPreference, session: options?.session, timeoutMS: options?.timeoutMS });
+    return this.executor.execute(commands.runCommand(this.databaseName, command, { ...inherited, readPreference: toReadPreference(options?.readPreference) }));
   }
 
   /**
@@ -71,15 +76,17 @@ export class Db {
    * like command(), nothing is added to the command but $readPreference when given.
    */
   runCursorCommand<T extends Document = Document>(command: Document, options?: RunCursorCommandOptions): CommandCursor<T> {
-    const readPreference = toReadPreference(options?.readPreference);
-    const operation = commands.runCursorCommand(this.databaseName, command, { readPreference, session: options?.session });
+    const inherited = forOperation(this.level, { readPreference: options?.readPreference, session: options?.session, timeoutMS: options?.timeoutMS });
+    const operation = commands.runCursorCommand(this.databaseName, command, { ...inherited, readPreference: toReadPreference(options?.readPreference) });
     const cursorType = options?.cursorType;
     return new CommandCursor<T>(this.executor, () => operation, {
       batchSize: options?.batchSize,
       maxAwaitTimeMS: options?.maxTimeMS,
       comment: options?.comment,
       tailable: cursorType === 'tailable' || cursorType === 'tailableAwait',
+      awaitData: cursorType === 'tailableAwait',
       session: options?.session,
+      timeoutMode: options?.timeoutMode,
     });
   }
 
@@ -102,7 +109,7 @@ export class Db {
     return new ListCollectionsCursor<T>(
       this.executor,
       (cursorOptions) => commands.listCollections(this.databaseName, filter, { ...options, batchSize: cursorOptions.batchSize }, inherited),
-      { batchSize: options?.batchSize, session: options?.session },
+      { batchSize: options?.batchSize, session: options?.session, timeoutMode: options?.timeoutMode },
     );
   }
 
@@ -118,7 +125,7 @@ export class Db {
     return new AggregationCursor<T>(
       this.executor,
       (cursorOptions) => new AggregateOperation(this.databaseName, undefined, pipeline, { ...opts, batchSize: cursorOptions.batchSize }, inherited),
-      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session },
+      { batchSize: opts.batchSize, maxAwaitTimeMS: opts.maxAwaitTimeMS, comment: opts.comment, session: opts.session, timeoutMode: opts.timeoutMode },
     );
   }
 

@@ -21,6 +21,7 @@ import {
 import { sendMonitored, sendUnmonitored } from './send.js';
 import { isOverloadError, overloadBackoffMS, shouldRetryOverload } from './overload-policy.js';
 import { sleep } from '../util/sleep.js';
+import { applyTimeoutFields, asTimeoutError, contextFor, timeoutErrorFrom, type MaxTimeMSPolicy } from './csot.js';
 import type { ConnectionHandle, OperationTarget, ServerHandle, ServerTypeName, TimeoutContextLike, TopologyTypeName } from './target.js';
 
 /**
@@ -69,8 +70,10 @@ export interface ExecuteOptions {
   /** Reuse an operationId (getMores of one cursor, batches of one bulk write). */
   readonly operationId?: number;
   readonly signal?: AbortSignal;
-  /** The operation's timeout context (CSOT), when the caller built one. */
+  /** The operation's timeout context (CSOT), when the caller built one (else the operation's own). */
   readonly timeout?: TimeoutContextLike;
+  /** How maxTimeMS follows the deadline (cursors choose; default 'deadline'). */
+  readonly maxTimeMS?: MaxTimeMSPolicy;
   /** Keep the connection checked out (load-balanced cursors) and report it. */
   readonly pinConnection?: boolean;
   /**
@@ -105,6 +108,18 @@ export class Executor {
     }
   }
 
+  /**
+   * This executor with `timeout` as the default context of every operation it runs: the
+   * batches of one bulk write share the deadline of the API call (CSOT "Batching").
+   */
+  withTimeout(timeout: TimeoutContextLike | undefined): Executor {
+    if (timeout === undefined) return this;
+    const bound = Object.create(this) as Executor;
+    bound.executeWithContext = <T>(operation: Operation<T>, options?: ExecuteOptions): Promise<Executed<T>> =>
+      this.executeWithContext(operation, { ...options, timeout: options?.timeout ?? timeout });
+    return bound;
+  }
+
   async execute<T>(operation: Operation<T>, options?: ExecuteOptions): Promise<T> {
     return (await this.executeWithContext(operation, options)).result;
   }
@@ -124,6 +139,9 @@ export class Executor {
       keepSession: options?.keepSession === true,
       commandSent: false,
     };
+    const ctx = this.contextOf(operation, options);
+    // CSOT "Retryability": with timeoutMS, retry as often as the deadline allows.
+    if (ctx.csot) state.retryUntilDeadline = true;
     const hooks = this.settings.hooks;
     hooks?.begin?.(operation, state);
     let finalError: unknown;
@@ -131,8 +149,9 @@ export class Executor {
     try {
       for (;;) {
         try {
-          return await this.attempt(operation, state, options);
-        } catch (error) {
+          return await this.attempt(operation, state, options, ctx);
+        } catch (thrown) {
+          const error = asTimeoutError(thrown, ctx);
           hooks?.attemptFailed?.(error, operation, state);
           const inTransaction = hooks?.inTransaction?.(operation) ?? false;
           const policyRetry = shouldRetry(operation, state, error, this.settings, inTransaction);
@@ -141,6 +160,10 @@ export class Executor {
           reported = this.reportable(operation, reported, error, state);
           if (!policyRetry && !overloadRetry) {
             finalError = reported.error;
+            throw finalError;
+          }
+          if (ctx.doneCause()?.kind === 'deadline') {
+            finalError = timeoutErrorFrom(error, 'no time left to retry');
             throw finalError;
           }
           if (state.server !== undefined && deprioritizeAfter(target.topologyType, error)) state.deprioritized.push(state.server);
@@ -169,8 +192,15 @@ export class Executor {
     if (session !== undefined) this.settings.hooks?.releaseImplicit?.(session);
   }
 
-  private async attempt<T>(operation: Operation<T>, state: RetryState, options: ExecuteOptions | undefined): Promise<Executed<T>> {
-    const ctx: TimeoutContextLike = options?.timeout ?? (options?.signal !== undefined ? TimeoutContext.create({ signal: options.signal }) : TimeoutContext.none());
+  /** The one context of all attempts: the caller's, the operation's deadline, or one from its timeoutMS. */
+  private contextOf(operation: Operation<unknown>, options: ExecuteOptions | undefined): TimeoutContextLike {
+    if (options?.timeout !== undefined) return options.timeout;
+    if (operation.timeoutContext !== undefined && options?.signal === undefined) return operation.timeoutContext;
+    if (operation.timeoutMS === undefined && options?.signal === undefined) return TimeoutContext.none();
+    return contextFor(operation.timeoutMS, options?.signal);
+  }
+
+  private async attempt<T>(operation: Operation<T>, state: RetryState, options: ExecuteOptions | undefined, ctx: TimeoutContextLike): Promise<Executed<T>> {
     state.commandSent = false;
     const server = await this.chooseServer(operation, state, options, ctx);
     if (state.attempt > 0 && state.overloadRetry !== true && operation.capabilities.kind === 'write' && !serverSupportsRetryableWrites(server)) {
@@ -186,6 +216,8 @@ export class Executor {
       const context: ExecutionContext = { server, connection };
       const body = operation.buildCommand(context);
       this.decorate(body, operation, state, server);
+      // After all blocking work (selection, checkout), so maxTimeMS is what is really left.
+      if (ctx.csot) applyTimeoutFields(body, ctx, options?.maxTimeMS ?? 'deadline', minRoundTripTimeOf(server), operation.commandName);
       const sequences = operation.sequences?.(context);
       const events = this.settings.events;
       let reply: Document;
@@ -262,6 +294,12 @@ export class Executor {
     }
     this.settings.hooks?.decorate?.(body, operation, state, server);
   }
+}
+
+/** The selected server's minimum RTT (ms) as its description had it at selection; 0 when unknown. */
+function minRoundTripTimeOf(server: ServerHandle): number {
+  const rtt = server.description.minRoundTripTime;
+  return typeof rtt === 'number' && Number.isFinite(rtt) ? rtt : 0;
 }
 
 const PRIMARY_PREFERRED_DOC: Readonly<Document> = Object.freeze({ mode: 'primaryPreferred' });

@@ -2,16 +2,28 @@
 // operation. Each level resolves its own once; an operation without overrides
 // reuses its collection's object (no per-operation allocation).
 import type { Document } from '../bson.js';
-import { MongoTransactionError } from '../errors.js';
+import { MongoInvalidArgumentError, MongoTransactionError } from '../errors.js';
 import { ClientSession } from '../sessions/index.js';
 import { readConcernDocument, toReadPreference, writeConcernDocument, type ReadConcernLike, type ReadPreferenceLike, type WriteConcernLike } from './concerns.js';
 import type { OperationInheritance } from './operations/operation.js';
+import { contextFor, validateTimeoutMS } from './csot.js';
+import type { TimeoutContext } from '../connection/timeout-context.js';
 
 /** The options at any level that override the inherited concerns. */
 export interface ConcernOptions {
   readPreference?: ReadPreferenceLike | string;
   readConcern?: ReadConcernLike;
   writeConcern?: WriteConcernLike;
+  /**
+   * Client-side operations timeout in ms (0: no limit). Inherited client → db → collection →
+   * operation; once set at a level it cannot be unset below it, only set to 0.
+   */
+  timeoutMS?: number;
+  /**
+   * @internal A deadline started by a caller whose one operation sends several commands
+   * (a GridFS delete, an upload stream): the commands share it instead of starting their own.
+   */
+  timeoutContext?: TimeoutContext;
 }
 
 export interface Resolved extends OperationInheritance {
@@ -19,27 +31,55 @@ export interface Resolved extends OperationInheritance {
 }
 
 export function resolveLevel(parent: Resolved, options: ConcernOptions | undefined): Resolved {
-  if (options === undefined || (options.readPreference === undefined && options.readConcern === undefined && options.writeConcern === undefined)) {
+  if (
+    options === undefined ||
+    (options.readPreference === undefined && options.readConcern === undefined && options.writeConcern === undefined && options.timeoutMS === undefined)
+  ) {
     return parent;
   }
+  const timeoutMS = validateTimeoutMS(options.timeoutMS, 'options') ?? parent.timeoutMS;
   return {
     readPreference: toReadPreference(options.readPreference) ?? parent.readPreference,
     readConcern: options.readConcern !== undefined ? readConcernDocument(options.readConcern) : parent.readConcern,
     writeConcern: options.writeConcern !== undefined ? writeConcernDocument(options.writeConcern) : parent.writeConcern,
+    ...(timeoutMS !== undefined ? { timeoutMS } : {}),
   };
 }
 
 /** An operation's inheritance: its own overrides and session, else the collection's. */
 export function forOperation(parent: Resolved, options: (ConcernOptions & { session?: unknown }) | undefined): OperationInheritance {
-  if (options === undefined) return parent;
-  if (options.session instanceof ClientSession && options.session.inTransaction()) return inTransaction(options, options.session);
+  if (options === undefined) return withDeadline(parent, parent.timeoutMS);
+  const session = options.session;
+  // Inside withTransaction with a timeout, the session's deadline is the operation's (CSOT "Convenient Transactions API").
+  const sessionDeadline = session instanceof ClientSession ? session.timeoutContext : undefined;
+  if (sessionDeadline !== undefined && options.timeoutMS !== undefined) {
+    throw new MongoInvalidArgumentError('Cannot set timeoutMS on an operation that uses a session inside withTransaction with a timeout');
+  }
+  if (session instanceof ClientSession && session.inTransaction()) {
+    const level = inTransaction(options, session);
+    const timeoutMS = validateTimeoutMS(options.timeoutMS, 'options') ?? parent.timeoutMS;
+    return sessionDeadline !== undefined ? { ...level, timeoutMS: sessionDeadline.timeoutMS, timeoutContext: sessionDeadline } : withDeadline(level, timeoutMS);
+  }
   const level = resolveLevel(parent, options);
-  if (options.session === undefined) return level;
-  return { readPreference: level.readPreference, readConcern: level.readConcern, writeConcern: level.writeConcern, session: options.session };
+  const inherited: OperationInheritance =
+    session === undefined ? level : { readPreference: level.readPreference, readConcern: level.readConcern, writeConcern: level.writeConcern, session };
+  if (sessionDeadline !== undefined) return { ...inherited, timeoutMS: sessionDeadline.timeoutMS, timeoutContext: sessionDeadline };
+  const shared = options.timeoutContext;
+  if (shared !== undefined) return { ...inherited, timeoutMS: shared.timeoutMS, timeoutContext: shared };
+  return withDeadline(inherited, level.timeoutMS);
 }
 
-export function rootLevel(readPreference: ReadPreferenceLike, readConcern: Document | undefined, writeConcern: Document | undefined): Resolved {
-  return { readPreference, readConcern, writeConcern };
+/**
+ * The operation's deadline starts when the API call is made: every command it sends
+ * (bulk batches, retries) shares it.
+ */
+function withDeadline(inherited: OperationInheritance, timeoutMS: number | undefined): OperationInheritance {
+  if (timeoutMS === undefined) return inherited;
+  return { ...inherited, timeoutMS, timeoutContext: contextFor(timeoutMS) };
+}
+
+export function rootLevel(readPreference: ReadPreferenceLike, readConcern: Document | undefined, writeConcern: Document | undefined, timeoutMS?: number): Resolved {
+  return timeoutMS === undefined ? { readPreference, readConcern, writeConcern } : { readPreference, readConcern, writeConcern, timeoutMS };
 }
 
 /**

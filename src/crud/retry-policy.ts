@@ -41,6 +41,8 @@ export interface RetryState {
   commandSent: boolean;
   /** The current attempt retries a retryable overload error (client-backpressure spec), not a retryable read/write. */
   overloadRetry?: boolean;
+  /** CSOT: timeoutMS applies, so retryable errors are retried until the deadline, not just once. */
+  retryUntilDeadline?: boolean;
 }
 
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([262, 11600, 11602, 10107, 13435, 13436, 189, 134, 91, 7, 6, 89, 9001]);
@@ -113,9 +115,9 @@ export function shouldRetry(operation: Operation<unknown>, state: RetryState, er
     if (!runsAsRetryableWrite(operation, state, settings, inTransaction)) return false;
     const description = state.serverDescription;
     if (error instanceof MongoError && isRetryableWriteError(error, description.maxWireVersion, description.type)) error.addErrorLabel('RetryableWriteError');
-    return state.attempt === 0 && error instanceof MongoError && error.hasErrorLabel('RetryableWriteError');
+    return (state.attempt === 0 || state.retryUntilDeadline === true) && error instanceof MongoError && error.hasErrorLabel('RetryableWriteError');
   }
-  if (state.attempt > 0 || inTransaction || !operation.capabilities.retryable) return false;
+  if ((state.attempt > 0 && state.retryUntilDeadline !== true) || inTransaction || !operation.capabilities.retryable) return false;
   return settings.retryReads && isRetryableReadError(error);
 }
 

@@ -57,6 +57,8 @@ export interface ServerHandle {
     readonly type: ServerTypeName;
     readonly maxWireVersion: number;
     readonly logicalSessionTimeoutMinutes?: number | null;
+    /** The minimum RTT the monitor measured (CSOT derives maxTimeMS from it); null when not yet known. */
+    readonly minRoundTripTime?: number | null;
   };
   checkOut(ctx: TimeoutContextLike): Promise<ConnectionHandle>;
   checkIn(connection: ConnectionHandle): void;

@@ -7,6 +7,8 @@ import type { Collection } from '../crud/collection.js';
 import type { FindCursor } from '../crud/cursors/find-cursor.js';
 import type { Db } from '../crud/db.js';
 import { MongoGridFSFileNotFoundError, MongoInvalidArgumentError } from '../errors.js';
+import type { TimeoutContext } from '../connection/timeout-context.js';
+import { contextFor } from '../crud/csot.js';
 import { GridFSBucketReadStream, type FileLookup } from './download.js';
 import { ensureGridFSIndexes } from './indexes.js';
 import { GridFSBucketWriteStream, describeId, validateChunkSize, type UploadTarget } from './upload.js';
@@ -42,14 +44,24 @@ export class GridFSBucket implements UploadTarget {
     if (typeof bucketName !== 'string' || bucketName.length === 0) throw new MongoInvalidArgumentError('GridFS bucketName must be a non-empty string');
     this.bucketName = bucketName;
     this.chunkSizeBytes = validateChunkSize(options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES, 'GridFS bucket chunkSizeBytes');
-    const concerns = { readPreference: options.readPreference, readConcern: options.readConcern, writeConcern: options.writeConcern };
+    const concerns = { readPreference: options.readPreference, readConcern: options.readConcern, writeConcern: options.writeConcern, timeoutMS: options.timeoutMS };
     this.files = db.collection(`${bucketName}.files`, concerns);
     this.chunks = db.collection(`${bucketName}.chunks`, concerns);
   }
 
+  /**
+   * CSOT: one deadline for everything one bucket operation sends (the operation's timeoutMS,
+   * else the bucket's), as options for the collection calls; empty without timeoutMS.
+   */
+  deadline(options: GridFSSessionOption): { timeoutContext?: TimeoutContext } {
+    if (options.timeoutContext !== undefined) return { timeoutContext: options.timeoutContext };
+    const timeoutMS = options.timeoutMS ?? this.files.level.timeoutMS;
+    return timeoutMS === undefined ? {} : { timeoutContext: contextFor(timeoutMS) };
+  }
+
   /** Checks (once per bucket, before its first write) that the GridFS indexes exist. */
-  ensureIndexes(): Promise<void> {
-    this.indexesChecked ??= ensureGridFSIndexes(this.files, this.chunks).catch((error: unknown) => {
+  ensureIndexes(deadline: { timeoutContext?: TimeoutContext } = {}): Promise<void> {
+    this.indexesChecked ??= ensureGridFSIndexes(this.files, this.chunks, deadline).catch((error: unknown) => {
       this.indexesChecked = undefined;
       throw error;
     });
@@ -60,11 +72,11 @@ export class GridFSBucket implements UploadTarget {
 
   /** A stream to write a new file to; its id is a new ObjectId (`stream.id`). */
   openUploadStream(filename: string, options: GridFSUploadOptions = {}): GridFSBucketWriteStream {
-    return new GridFSBucketWriteStream(this, new ObjectId(), requireString(filename, 'GridFS filename'), this.chunkSizeBytes, options);
+    return new GridFSBucketWriteStream(this, new ObjectId(), requireString(filename, 'GridFS filename'), this.chunkSizeBytes, { ...options, ...this.deadline(options) });
   }
 
   openUploadStreamWithId(id: GridFSFileId, filename: string, options: GridFSUploadOptions = {}): GridFSBucketWriteStream {
-    return new GridFSBucketWriteStream(this, id, requireString(filename, 'GridFS filename'), this.chunkSizeBytes, options);
+    return new GridFSBucketWriteStream(this, id, requireString(filename, 'GridFS filename'), this.chunkSizeBytes, { ...options, ...this.deadline(options) });
   }
 
   /** Reads `source` to its end into a new file; returns the file's id. */
@@ -85,7 +97,7 @@ export class GridFSBucket implements UploadTarget {
       filter: { _id: id },
       notFound: () => Promise.resolve(new MongoGridFSFileNotFoundError(`no file with id ${describeId(id)} in GridFS bucket '${this.bucketName}'`)),
     };
-    return new GridFSBucketReadStream(this.files, this.chunks, lookup, options);
+    return new GridFSBucketReadStream(this.files, this.chunks, lookup, { ...options, ...this.deadline(options) });
   }
 
   /** A stream over one revision of the files named `filename` (default: the newest, -1). */
@@ -106,7 +118,7 @@ export class GridFSBucket implements UploadTarget {
         );
       },
     };
-    return new GridFSBucketReadStream(this.files, this.chunks, lookup, { start: options.start, end: options.end, session: options.session });
+    return new GridFSBucketReadStream(this.files, this.chunks, lookup, { start: options.start, end: options.end, session: options.session, ...this.deadline(options) });
   }
 
   /** Writes the file's bytes to `destination`, which is left open. */
@@ -127,8 +139,9 @@ export class GridFSBucket implements UploadTarget {
    */
   async delete(id: GridFSFileId, options: GridFSSessionOption = {}): Promise<void> {
     const { session } = options;
-    const { deletedCount } = await this.files.deleteOne({ _id: id }, { session });
-    await this.chunks.deleteMany({ files_id: id }, { session });
+    const deadline = this.deadline(options);
+    const { deletedCount } = await this.files.deleteOne({ _id: id }, { session, ...deadline });
+    await this.chunks.deleteMany({ files_id: id }, { session, ...deadline });
     if (deletedCount === 0) throw new MongoGridFSFileNotFoundError(`no file with id ${describeId(id)} to delete in GridFS bucket '${this.bucketName}'`);
   }
 
@@ -136,11 +149,12 @@ export class GridFSBucket implements UploadTarget {
   async deleteByName(filename: string, options: GridFSSessionOption = {}): Promise<void> {
     requireString(filename, 'GridFS filename');
     const { session } = options;
-    const found = await this.files.find({ filename }, { projection: { _id: 1 }, session }).toArray();
+    const deadline = this.deadline(options);
+    const found = await this.files.find({ filename }, { projection: { _id: 1 }, session, ...deadline }).toArray();
     if (found.length === 0) throw new MongoGridFSFileNotFoundError(`no file named '${filename}' to delete in GridFS bucket '${this.bucketName}'`);
     const ids = found.map((file) => file._id);
-    await this.files.deleteMany({ _id: { $in: ids } }, { session });
-    await this.chunks.deleteMany({ files_id: { $in: ids } }, { session });
+    await this.files.deleteMany({ _id: { $in: ids } }, { session, ...deadline });
+    await this.chunks.deleteMany({ files_id: { $in: ids } }, { session, ...deadline });
   }
 
   /** Files documents matching `filter`, e.g. `{ 'metadata.owner': 'ann' }`. */
@@ -150,7 +164,7 @@ export class GridFSBucket implements UploadTarget {
 
   async rename(id: GridFSFileId, newFilename: string, options: GridFSSessionOption = {}): Promise<void> {
     requireString(newFilename, 'GridFS new filename');
-    const { matchedCount } = await this.files.updateOne({ _id: id }, { $set: { filename: newFilename } }, { session: options.session });
+    const { matchedCount } = await this.files.updateOne({ _id: id }, { $set: { filename: newFilename } }, { session: options.session, ...this.deadline(options) });
     if (matchedCount === 0) throw new MongoGridFSFileNotFoundError(`no file with id ${describeId(id)} to rename in GridFS bucket '${this.bucketName}'`);
   }
 
@@ -158,14 +172,15 @@ export class GridFSBucket implements UploadTarget {
   async renameByName(filename: string, newFilename: string, options: GridFSSessionOption = {}): Promise<void> {
     requireString(filename, 'GridFS filename');
     requireString(newFilename, 'GridFS new filename');
-    const { matchedCount } = await this.files.updateMany({ filename }, { $set: { filename: newFilename } }, { session: options.session });
+    const { matchedCount } = await this.files.updateMany({ filename }, { $set: { filename: newFilename } }, { session: options.session, ...this.deadline(options) });
     if (matchedCount === 0) throw new MongoGridFSFileNotFoundError(`no file named '${filename}' to rename in GridFS bucket '${this.bucketName}'`);
   }
 
   /** Drops the files collection, then the chunks collection. The next write checks the indexes again. */
   async drop(options: GridFSSessionOption = {}): Promise<void> {
-    await this.files.drop({ session: options.session });
-    await this.chunks.drop({ session: options.session });
+    const deadline = this.deadline(options);
+    await this.files.drop({ session: options.session, ...deadline });
+    await this.chunks.drop({ session: options.session, ...deadline });
     this.indexesChecked = undefined;
   }
 }

@@ -1,5 +1,6 @@
 // GridFSBucketReadStream: finds the files document, then reads its chunks in order,
 // checking each one's n and size (gridfs spec "File Download", "Partial File Retrieval").
+import type { TimeoutContext } from '../connection/timeout-context.js';
 import { Readable } from 'node:stream';
 import { Binary, type Document } from '../bson.js';
 import type { Collection } from '../crud/collection.js';
@@ -49,6 +50,8 @@ export class GridFSBucketReadStream extends Readable {
   private expectedN = 0;
   private started = false;
   private readonly session: unknown;
+  /** CSOT: the stream's one deadline (set by the bucket), capping its whole life. */
+  private readonly deadline: { timeoutContext?: TimeoutContext };
 
   constructor(
     private readonly files: Collection,
@@ -60,6 +63,7 @@ export class GridFSBucketReadStream extends Readable {
     this.startByte = validateOffset(options.start, 'start');
     this.endByte = validateOffset(options.end, 'end');
     this.session = options.session;
+    this.deadline = options.timeoutContext === undefined ? {} : { timeoutContext: options.timeoutContext };
   }
 
   /** Sets the first byte to read (inclusive), before reading starts. */
@@ -101,7 +105,7 @@ export class GridFSBucketReadStream extends Readable {
     }
     this.cursor ??= this.chunks.find(
       plan.firstN > 0 ? { files_id: plan.file._id, n: { $gte: plan.firstN } } : { files_id: plan.file._id },
-      { sort: { n: 1 }, session: this.session },
+      { sort: { n: 1 }, session: this.session, ...this.deadline },
     );
     const chunk = await this.cursor.next();
     const bytes = this.check(plan, chunk);
@@ -114,7 +118,7 @@ export class GridFSBucketReadStream extends Readable {
   /** Reads the files document and works out which chunks to fetch; undefined when nothing is to be read. */
   private async open(): Promise<Plan | undefined> {
     const { filter, sort, skip } = this.lookup;
-    const file = (await this.files.findOne(filter, { sort, skip, session: this.session })) as GridFSFile | null;
+    const file = (await this.files.findOne(filter, { sort, skip, session: this.session, ...this.deadline })) as GridFSFile | null;
     if (file === null) throw await this.lookup.notFound();
     this.gridFSFile = file;
     const id = describeId(file._id);

@@ -1,6 +1,7 @@
 // The two GridFS indexes, created before a bucket's first write only when its files
 // collection is empty, and only when an equivalent index is not already there (so an
 // application with read-only rights on indexes still works).
+import type { TimeoutContext } from '../connection/timeout-context.js';
 import type { Document } from '../bson.js';
 import type { Collection } from '../crud/collection.js';
 import { PRIMARY } from '../crud/concerns.js';
@@ -25,9 +26,9 @@ export function sameIndexKey(actual: unknown, wanted: Document): boolean {
   });
 }
 
-async function existingKeys(collection: Collection): Promise<unknown[]> {
+async function existingKeys(collection: Collection, deadline: Deadline): Promise<unknown[]> {
   try {
-    const indexes = await collection.listIndexes().toArray();
+    const indexes = await collection.listIndexes(deadline).toArray();
     return indexes.map((index) => index.key);
   } catch (error) {
     if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === NAMESPACE_NOT_FOUND) return [];
@@ -35,16 +36,19 @@ async function existingKeys(collection: Collection): Promise<unknown[]> {
   }
 }
 
-async function ensureIndex(collection: Collection, key: Document, options: Document): Promise<void> {
-  const keys = await existingKeys(collection);
+async function ensureIndex(collection: Collection, key: Document, options: Document, deadline: Deadline): Promise<void> {
+  const keys = await existingKeys(collection, deadline);
   if (keys.some((existing) => sameIndexKey(existing, key))) return;
-  await collection.createIndex(key, options);
+  await collection.createIndex(key, { ...options, ...deadline });
 }
 
+/** CSOT: the deadline of the GridFS operation that needs the indexes (empty without timeoutMS). */
+type Deadline = { timeoutContext?: TimeoutContext };
+
 /** The gridfs spec's "before write operations" step. */
-export async function ensureGridFSIndexes(files: Collection, chunks: Collection): Promise<void> {
-  const any = await files.findOne({}, { projection: { _id: 1 }, readPreference: PRIMARY });
+export async function ensureGridFSIndexes(files: Collection, chunks: Collection, deadline: Deadline = {}): Promise<void> {
+  const any = await files.findOne({}, { projection: { _id: 1 }, readPreference: PRIMARY, ...deadline });
   if (any !== null) return;
-  await ensureIndex(files, FILES_INDEX, {});
-  await ensureIndex(chunks, CHUNKS_INDEX, { unique: true });
+  await ensureIndex(files, FILES_INDEX, {}, deadline);
+  await ensureIndex(chunks, CHUNKS_INDEX, { unique: true }, deadline);
 }

@@ -1,4 +1,5 @@
 // GridFS data model and option shapes (gridfs spec "Files collection document", options classes).
+import type { TimeoutContext } from '../connection/timeout-context.js';
 import type { Document, Long, ObjectId } from '../bson.js';
 import type { ReadConcernLike, ReadPreferenceLike, WriteConcernLike } from '../crud/concerns.js';
 import type { FindOptions } from '../crud/operations/find.js';
@@ -36,11 +37,17 @@ export interface GridFSBucketOptions {
   readPreference?: ReadPreferenceLike | string;
   /** Transitional spec option: mongrove never computes MD5, so this is accepted and ignored. */
   disableMD5?: boolean;
+  /** CSOT: the default timeoutMS of the bucket's operations (default: the database's). */
+  timeoutMS?: number;
 }
 
 /** The explicit session (and so the transaction) a GridFS operation's commands run in. */
 export interface GridFSSessionOption {
   session?: unknown;
+  /** CSOT: this operation's timeout (default: the bucket's); for streams it caps the stream's whole life. */
+  timeoutMS?: number;
+  /** @internal The deadline the bucket started for this operation. */
+  timeoutContext?: TimeoutContext;
 }
 
 export interface GridFSUploadOptions extends GridFSSessionOption {

@@ -1,5 +1,6 @@
 // GridFSBucketWriteStream: cuts what is written into chunkSizeBytes pieces, inserts them
 // in batches, and on end() writes the files document (gridfs spec "File Upload").
+import type { TimeoutContext } from '../connection/timeout-context.js';
 import { Writable } from 'node:stream';
 import { Binary, EJSON, Long, ObjectId, type Document } from '../bson.js';
 import type { Collection } from '../crud/collection.js';
@@ -11,7 +12,7 @@ export interface UploadTarget {
   readonly files: Collection;
   readonly chunks: Collection;
   /** Resolves once the indexes were checked (and created if needed) before this bucket's first write. */
-  ensureIndexes(): Promise<void>;
+  ensureIndexes(deadline?: { timeoutContext?: TimeoutContext }): Promise<void>;
 }
 
 /** Chunk documents are sent once this many data bytes are pending, so memory stays bounded. */
@@ -78,8 +79,18 @@ export class GridFSBucketWriteStream extends Writable {
     await this.inFlight.catch(() => undefined);
     this.pieces = [];
     this.pendingChunks = [];
-    await this.target.chunks.deleteMany({ files_id: this.id }, { session: this.options.session });
+    await this.target.chunks.deleteMany({ files_id: this.id }, this.commandOptions());
     this.destroy();
+  }
+
+  /** CSOT: the stream's one deadline (set by the bucket), capping its whole life. */
+  private deadline(): { timeoutContext?: TimeoutContext } {
+    const timeoutContext = this.options.timeoutContext;
+    return timeoutContext === undefined ? {} : { timeoutContext };
+  }
+
+  private commandOptions(): { session: unknown; timeoutContext?: TimeoutContext } {
+    return { session: this.options.session, ...this.deadline() };
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -116,7 +127,7 @@ export class GridFSBucketWriteStream extends Writable {
     this.pieces = [];
     this.pieceBytes = 0;
     await this.flush();
-    await this.target.ensureIndexes();
+    await this.target.ensureIndexes(this.deadline());
     this.assertWritable();
     const file: GridFSFile = {
       _id: this.id,
@@ -128,7 +139,7 @@ export class GridFSBucketWriteStream extends Writable {
     if (this.options.contentType !== undefined) file.contentType = this.options.contentType;
     if (this.options.aliases !== undefined) file.aliases = this.options.aliases;
     if (this.options.metadata !== undefined) file.metadata = this.options.metadata;
-    await this.target.files.insertOne(file, { session: this.options.session });
+    await this.target.files.insertOne(file, this.commandOptions());
     this.finished = true;
     this.gridFSFile = file;
   }
@@ -144,9 +155,9 @@ export class GridFSBucketWriteStream extends Writable {
     const batch = this.pendingChunks;
     this.pendingChunks = [];
     this.pendingBytes = 0;
-    await this.target.ensureIndexes();
+    await this.target.ensureIndexes(this.deadline());
     this.assertWritable();
-    await this.target.chunks.insertMany(batch, { session: this.options.session });
+    await this.target.chunks.insertMany(batch, this.commandOptions());
   }
 
   private assertWritable(): void {

@@ -15,6 +15,8 @@ export interface ServerView {
   readonly type: ServerType;
   readonly maxWireVersion: number;
   readonly logicalSessionTimeoutMinutes: number | null;
+  /** The monitor's minimum RTT (CSOT derives maxTimeMS from it); null before the first check. */
+  readonly minRoundTripTime: number | null;
 }
 
 /** Where an operation's error came from, for the topology's error handling. */
@@ -66,6 +68,7 @@ export class Server {
       type: current.type,
       maxWireVersion: current.maxWireVersion ?? this.handshakeMaxWireVersion,
       logicalSessionTimeoutMinutes: current.logicalSessionTimeoutMinutes,
+      minRoundTripTime: current.minRoundTripTime,
     };
   }
 

@@ -8,7 +8,7 @@ line of stdout. Serves until SIGINT or SIGTERM.
   --port N              TCP port, 0-65535 (default 0: an ephemeral port)
   --host H              interface to listen on (default 127.0.0.1)
   --auth                require authentication (SCRAM-SHA-1/256), as mongod --auth
-  --user NAME:PASSWORD  create an admin-database user at start (repeatable)
+  --user NAME:PASSWORD  create an admin-database user with the root role at start (repeatable)
   --replSet NAME        run as the primary of a one-member replica set NAME
                         (the printed connection string names the set)
   --help                show this message

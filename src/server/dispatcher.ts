@@ -27,8 +27,8 @@ export interface DispatcherDependencies {
   readonly localSessions?: LocalSessionCache;
   /** Called with exceptions that were not CommandErrors (bugs): they become InternalError replies. */
   readonly onInternalError: (error: unknown, commandName: string) => void;
-  /** Access control: throws CommandError (Unauthorized) when the connection may not run the command. */
-  readonly checkAccess?: (commandName: string, connection: ConnectionInfo) => void;
+  /** Access control: throws CommandError (Unauthorized) when the connection may not run the command on `dbName`. */
+  readonly checkAccess?: (commandName: string, connection: ConnectionInfo, body: Document, dbName: string) => void;
   /** One-member replica-set mode: cluster time on every reply, txnNumber accepted. Absent for a standalone. */
   readonly replication?: ReplicaSetState;
 }
@@ -62,7 +62,7 @@ export class Dispatcher {
     try {
       const handler = this.deps.registry.lookup(commandName);
       if (handler === undefined) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${commandName}'`);
-      this.deps.checkAccess?.(handler.name, request.connection);
+      this.deps.checkAccess?.(handler.name, request.connection, request.body, request.dbName);
       checkCommandSize(request.bodyBytes, request.body);
       const replication = this.deps.replication;
       checkSessionArguments(handler.name, request.body, replication !== undefined);
@@ -82,7 +82,8 @@ export class Dispatcher {
     const target = { names: namesOf(handler), dbName: request.dbName, body: request.body, connection: request.connection };
     const action = failCommandBeforeRun(this.deps.failpoints, target);
     if (action !== undefined) {
-      if (action.blockTimeMS > 0) await blockFor(action.blockTimeMS, maxTimeMSOf(request.body), request.signal);
+      // A getMore's maxTimeMS is an awaitData cursor's wait for new documents, not a time limit (mongod).
+      if (action.blockTimeMS > 0) await blockFor(action.blockTimeMS, handler.name === 'getMore' ? 0 : maxTimeMSOf(request.body), request.signal);
       if (action.closeConnection) return { kind: 'closeConnection' };
       if (action.error !== undefined) throw action.error;
     }

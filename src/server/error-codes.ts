@@ -107,6 +107,7 @@ export const ErrorCodes = {
   PreparedTransactionInProgress: 267,
   SnapshotTooOld: 239,
   ClientDisconnect: 279,
+  RoleNotFound: 31,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -34,8 +34,11 @@ export interface MemoryServerOptions {
   onError?: (event: ServerErrorEvent) => void;
   /**
    * Access control, as mongod's --auth: unauthenticated connections may run only
-   * hello, the authentication commands, ping, buildInfo and connectionStatus.
-   * Default false: nothing is enforced (users can still be created and authenticate).
+   * hello, saslStart/saslContinue/authenticate, ping, listCommands, buildInfo and
+   * connectionStatus; authenticated ones what their users' built-in roles grant
+   * (read, readWrite, dbAdmin, userAdmin, dbOwner, the AnyDatabase roles,
+   * clusterAdmin, root). Default false: nothing is enforced (users can still be
+   * created and authenticate).
    */
   auth?: boolean;
   /** Users to create before the server accepts connections (SCRAM-SHA-1 and -256 unless `mechanisms` says otherwise). */
@@ -54,6 +57,11 @@ export interface MemoryServerUser {
   /** The user's authentication database; default 'admin'. */
   db?: string;
   mechanisms?: ReadonlyArray<'SCRAM-SHA-1' | 'SCRAM-SHA-256'>;
+  /**
+   * The user's roles, as createUser takes them (a role name of the user's database, or
+   * { role, db }). Default (absent): [{ role: 'root', db: 'admin' }], full access, so a
+   * seeded test or dev user can run anything; pass [] for a user with no roles.
+   */
   roles?: unknown[];
 }
 
@@ -145,7 +153,8 @@ export class MemoryServer {
       server: runtime,
       localSessions: runtime.localSessions,
       onInternalError: (error, commandName) => onError({ kind: 'handlerError', commandName, error }),
-      checkAccess: (commandName, connection) => security.checkAccess(commandName, runtime.connections.get(connection.id)?.auth),
+      checkAccess: (commandName, connection, body, dbName) =>
+        security.checkAccess(commandName, runtime.connections.get(connection.id)?.auth, body, dbName, connection.remoteAddress),
       ...(replication !== undefined ? { replication } : {}),
     });
     this.listener = new WireListener({

@@ -2,6 +2,7 @@
 // causal-consistency and snapshot-sessions specs). Not safe for concurrent use by
 // overlapping operations; one operation at a time, as the spec requires.
 import { Timestamp, type Document } from '../bson.js';
+import { TimeoutContext } from '../connection/timeout-context.js';
 import { MongoCompatibilityError, MongoError, MongoExpiredSessionError, MongoInvalidArgumentError, MongoTransactionError } from '../errors.js';
 import { clusterTimestampOf, compareTimestamps, isNewerClusterTime, type ClusterTime } from './cluster-time.js';
 import type { ServerSession } from './server-session.js';
@@ -25,6 +26,17 @@ export interface SessionOptions {
   snapshotTime?: Timestamp;
   /** Options for every transaction started on this session, where startTransaction does not set them. */
   defaultTransactionOptions?: TransactionOptions;
+  /**
+   * CSOT: the timeoutMS of commitTransaction, abortTransaction, withTransaction and
+   * endSession on this session (default: the client's timeoutMS).
+   */
+  defaultTimeoutMS?: number;
+}
+
+/** Per-call options of commitTransaction / abortTransaction. */
+export interface EndTransactionOptions {
+  /** Overrides the session's defaultTimeoutMS for this command. */
+  timeoutMS?: number;
 }
 
 /** The two commands that end a transaction, sent through the client's executor. */
@@ -35,7 +47,9 @@ export interface SessionOwner {
   /** Returns the session's server session to the pool (endSession, end of an implicit operation). */
   releaseSession(session: ClientSession<unknown>): void;
   /** Sends commitTransaction / abortTransaction for the session's transaction (absent: no transactions). */
-  runTransactionCommand?(session: ClientSession<unknown>, command: TransactionCommandName): Promise<void>;
+  runTransactionCommand?(session: ClientSession<unknown>, command: TransactionCommandName, timeout: TimeoutContext | undefined): Promise<void>;
+  /** The client's timeoutMS (CSOT), inherited as defaultTimeoutMS. */
+  readonly timeoutMS?: number;
   /** The client's read concern, write concern and read preference, inherited by transactions. */
   readonly transactionDefaults?: TransactionDefaults;
 }
@@ -85,6 +99,14 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
   private readonly defaultTransactionOptions: TransactionOptions | undefined;
   /** @internal The current (or last) transaction's state and options. */
   readonly transaction = new Transaction();
+  /** CSOT: the session's defaultTimeoutMS, else the client's timeoutMS. */
+  readonly defaultTimeoutMS: number | undefined;
+  /**
+   * @internal Set by withTransaction while it runs with a timeout: every operation of the
+   * callback that uses this session shares this deadline (CSOT "Convenient Transactions API").
+   * Do not modify it.
+   */
+  timeoutContext: TimeoutContext | undefined;
 
   constructor(init: ClientSessionInit<TClient>) {
     const resolved = resolveOptions(init.options, init.explicit);
@@ -97,6 +119,11 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
     this.snapshotAt = resolved.snapshotTime;
     validateDefaultTransactionOptions(init.options?.defaultTransactionOptions);
     this.defaultTransactionOptions = init.options?.defaultTransactionOptions;
+    const own = init.options?.defaultTimeoutMS;
+    if (own !== undefined && (typeof own !== 'number' || !Number.isFinite(own) || own < 0)) {
+      throw new MongoInvalidArgumentError(`defaultTimeoutMS must be a non-negative number, got ${String(own)}`);
+    }
+    this.defaultTimeoutMS = own ?? init.owner.timeoutMS;
   }
 
   /** The logical session id sent as `lsid`: { id: UUID }. */
@@ -184,7 +211,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
    * after a commit sends commitTransaction again (with w: majority). A commit failure whose
    * outcome is unknown carries the UnknownTransactionCommitResult label.
    */
-  async commitTransaction(): Promise<void> {
+  async commitTransaction(options?: EndTransactionOptions): Promise<void> {
     this.assertNotEnded();
     const txn = this.transaction;
     txn.checkCommit();
@@ -194,7 +221,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
       return;
     }
     try {
-      await this.transactionCommand('commitTransaction');
+      await this.transactionCommand('commitTransaction', options);
     } catch (error) {
       labelCommitError(error);
       if (error instanceof MongoError && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('UnknownTransactionCommitResult'))) {
@@ -208,7 +235,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
   }
 
   /** Aborts the transaction. Server errors are ignored (the server aborts it eventually anyway). */
-  async abortTransaction(): Promise<void> {
+  async abortTransaction(options?: EndTransactionOptions): Promise<void> {
     this.assertNotEnded();
     const txn = this.transaction;
     txn.checkAbort();
@@ -217,7 +244,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
       return;
     }
     try {
-      await this.transactionCommand('abortTransaction');
+      await this.transactionCommand('abortTransaction', options);
     } catch {
       // Drivers ignore abortTransaction errors (transactions spec): the application cannot act on them.
     } finally {
@@ -232,16 +259,36 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
    * repeat, must pass this session to every operation, and must let command errors
    * propagate (a swallowed error leaves a transaction the server has aborted).
    * Returns the callback's result.
+   *
+   * With `timeoutMS` (this call's, else the session's defaultTimeoutMS, else the client's)
+   * the whole call, retries included, must finish within it instead of 120 s. The remaining
+   * time applies only to operations the callback runs with this session; giving such an
+   * operation its own timeoutMS is an error. If the callback fails, abortTransaction gets
+   * the whole timeoutMS afresh, so the call may take up to twice timeoutMS.
    */
-  async withTransaction<T>(callback: WithTransactionCallback<T, TClient>, options?: TransactionOptions): Promise<T> {
+  async withTransaction<T>(callback: WithTransactionCallback<T, TClient>, options?: TransactionOptions & EndTransactionOptions): Promise<T> {
     if (typeof callback !== 'function') throw new MongoInvalidArgumentError('withTransaction needs a callback function');
-    return runWithTransaction(this, callback, options);
+    const { timeoutMS, ...transactionOptions } = options ?? {};
+    const limit = timeoutMS ?? this.defaultTimeoutMS;
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0)) {
+      throw new MongoInvalidArgumentError(`timeoutMS must be a non-negative number, got ${String(limit)}`);
+    }
+    return runWithTransaction(this, callback, options === undefined ? undefined : transactionOptions, undefined, limit);
   }
 
-  private async transactionCommand(command: 'commitTransaction' | 'abortTransaction'): Promise<void> {
+  /**
+   * The command's context: an explicit timeoutMS, else withTransaction's deadline, else
+   * defaultTimeoutMS (undefined: legacy timeouts).
+   */
+  private async transactionCommand(command: 'commitTransaction' | 'abortTransaction', options: EndTransactionOptions | undefined): Promise<void> {
     const run = this.owner.runTransactionCommand;
     if (run === undefined) throw new MongoCompatibilityError('this client cannot run transactions');
-    await run.call(this.owner, this, command);
+    const explicit = options?.timeoutMS;
+    let timeout: TimeoutContext | undefined;
+    if (explicit !== undefined) timeout = TimeoutContext.create({ timeoutMS: explicit });
+    else if (this.timeoutContext !== undefined) timeout = this.timeoutContext;
+    else if (this.defaultTimeoutMS !== undefined) timeout = TimeoutContext.create({ timeoutMS: this.defaultTimeoutMS });
+    await run.call(this.owner, this, command, timeout);
   }
 
   private assertNotEnded(): void {

@@ -4,6 +4,7 @@
 // command and read operationTime / $clusterTime / atClusterTime back from each reply.
 // The crud layer's SessionHooks interface is satisfied structurally (sessions sits below crud).
 import { Timestamp, type Document } from '../bson.js';
+import type { TimeoutContext } from '../connection/timeout-context.js';
 import {
   MongoAPIError,
   MongoCompatibilityError,
@@ -72,7 +73,9 @@ export interface ClientSessionsSettings<TClient> {
   /** The client's concerns, inherited by transactions whose options do not set them. */
   readonly transactionDefaults?: TransactionDefaults;
   /** Sends commitTransaction / abortTransaction through the client's executor. */
-  readonly runTransactionCommand?: (session: ClientSession<TClient>, command: TransactionCommandName) => Promise<void>;
+  readonly runTransactionCommand?: (session: ClientSession<TClient>, command: TransactionCommandName, timeout: TimeoutContext | undefined) => Promise<void>;
+  /** The client's timeoutMS (CSOT): a session's defaultTimeoutMS when its options set none. */
+  readonly timeoutMS?: number;
 }
 
 /** Write commands that accept a readConcern holding only afterClusterTime (read-write-concern spec). */
@@ -139,10 +142,14 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
     return this.settings.transactionDefaults;
   }
 
-  async runTransactionCommand(session: ClientSession<unknown>, command: TransactionCommandName): Promise<void> {
+  get timeoutMS(): number | undefined {
+    return this.settings.timeoutMS;
+  }
+
+  async runTransactionCommand(session: ClientSession<unknown>, command: TransactionCommandName, timeout: TimeoutContext | undefined): Promise<void> {
     const run = this.settings.runTransactionCommand;
     if (run === undefined) throw new MongoCompatibilityError('this client cannot run transactions');
-    await run(session as ClientSession<TClient>, command);
+    await run(session as ClientSession<TClient>, command, timeout);
   }
 
   releaseSession(session: ClientSession<unknown>): void {

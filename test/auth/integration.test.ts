@@ -147,7 +147,7 @@ describe('mongrove Client with SCRAM against MemoryServer --auth', () => {
       .findOne({})
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoServerError);
-    expect(error).toMatchObject({ code: 13, codeName: 'Unauthorized', message: 'command find requires authentication' });
+    expect(error).toMatchObject({ code: 13, codeName: 'Unauthorized', message: 'Command find requires authentication' }); // mongod 7+/8.0 wording (src/mongo/db/commands.cpp)
   });
 });
 

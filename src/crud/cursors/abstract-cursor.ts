@@ -2,12 +2,17 @@
 // command, later ones from getMore on the same server; killCursors when the
 // application stops early (close(), `break` out of for-await, limit reached).
 import type { Document, Long } from '../../bson.js';
-import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError, MongoServerError } from '../../errors.js';
-import type { Executor } from '../executor.js';
+import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError, MongoOperationTimeoutError, MongoServerError } from '../../errors.js';
+import type { TimeoutContext } from '../../connection/timeout-context.js';
+import { contextFor, type MaxTimeMSPolicy } from '../csot.js';
+import { planCursorTimeout, type CursorCloseOptions, type TimeoutMode, type TimeoutPlan } from './cursor-timeout.js';
+import type { ExecuteOptions, Executor } from '../executor.js';
 import type { CursorResponse } from '../operations/cursor-response.js';
 import { GetMoreOperation, KillCursorsOperation, splitNamespace } from '../operations/get-more.js';
 import type { Operation } from '../operations/operation.js';
 import type { ConnectionHandle, ServerHandle } from '../target.js';
+
+export { planCursorTimeout, type CursorCloseOptions, type TimeoutMode } from './cursor-timeout.js';
 
 export interface CursorOptions {
   batchSize?: number;
@@ -16,7 +21,14 @@ export interface CursorOptions {
   maxAwaitTimeMS?: number;
   comment?: unknown;
   tailable?: boolean;
+  /** A tailable cursor whose getMores wait for new documents (maxAwaitTimeMS applies). */
+  awaitData?: boolean;
   session?: unknown;
+  /**
+   * CSOT: whether timeoutMS caps the cursor's whole life (default for non-tailable cursors)
+   * or applies afresh to the opening command and each next() (tailable cursors' only mode).
+   */
+  timeoutMode?: TimeoutMode;
 }
 
 type Transform = (doc: Document) => unknown;
@@ -40,6 +52,9 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   private prefetch: Promise<CursorResponse> | undefined;
   private transform: Transform | undefined;
   private iterating = false;
+  private timeoutPlan: TimeoutPlan | undefined;
+  /** ITERATION mode: the deadline of the current next()/tryNext()/hasNext()/toArray() call, shared by its getMores. */
+  private callTimeout: TimeoutContext | undefined;
 
   protected constructor(
     protected readonly executor: Executor,
@@ -92,6 +107,10 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   }
 
   async next(): Promise<TSchema | null> {
+    return this.timedCall() ? this.inCall(() => this.nextInCall()) : this.nextInCall();
+  }
+
+  private async nextInCall(): Promise<TSchema | null> {
     while (this.position >= this.batch.length) {
       if (this.isClosed) throw new MongoCursorExhaustedError('cursor is closed');
       if (this.exhausted) return null;
@@ -103,6 +122,10 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
 
   /** Like next(), but for tailable cursors returns null instead of waiting for new documents. */
   async tryNext(): Promise<TSchema | null> {
+    return this.timedCall() ? this.inCall(() => this.tryNextInCall()) : this.tryNextInCall();
+  }
+
+  private async tryNextInCall(): Promise<TSchema | null> {
     if (this.position >= this.batch.length) {
       if (this.isClosed) throw new MongoCursorExhaustedError('cursor is closed');
       if (this.exhausted) return null;
@@ -113,6 +136,10 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   }
 
   async hasNext(): Promise<boolean> {
+    return this.timedCall() ? this.inCall(() => this.hasNextInCall()) : this.hasNextInCall();
+  }
+
+  private async hasNextInCall(): Promise<boolean> {
     while (this.position >= this.batch.length) {
       if (this.isClosed || this.exhausted) return false;
       await this.fetchMore();
@@ -121,6 +148,10 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   }
 
   async toArray(): Promise<TSchema[]> {
+    return this.timedCall() ? this.inCall(() => this.toArrayInCall()) : this.toArrayInCall();
+  }
+
+  private async toArrayInCall(): Promise<TSchema[]> {
     const out: TSchema[] = [];
     for (;;) {
       while (this.position < this.batch.length) out.push(this.take());
@@ -171,8 +202,11 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   /** Every reply, opening or getMore, before its documents are handed out (change streams read postBatchResumeToken). */
   protected onResponse(_response: CursorResponse, _server: ServerHandle): void {}
 
-  /** Kills the server cursor if it is still open and releases what the cursor holds. */
-  async close(): Promise<void> {
+  /**
+   * Kills the server cursor if it is still open and releases what the cursor holds. Under
+   * timeoutMS, killCursors gets the timeout afresh (or `options.timeoutMS`).
+   */
+  async close(options?: CursorCloseOptions): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.batch = [];
@@ -186,7 +220,7 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
         // The cursor is going away; a failed prefetch changes nothing.
       }
     }
-    await this.kill();
+    await this.kill(options?.timeoutMS);
   }
 
   /** The fast path returns without an await when a document is buffered. */
@@ -210,7 +244,8 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   private onBatchDrained(): void {
     this.batch = [];
     this.position = 0;
-    if (!this.iterating || this.prefetch !== undefined || this.cursorOptions.tailable === true) return;
+    // Under timeoutMS a getMore must start with the next() call its time belongs to.
+    if (!this.iterating || this.prefetch !== undefined || this.cursorOptions.tailable === true || this.timeoutPlan !== undefined) return;
     if (this.exhausted || this.isClosed || !this.initialized) return;
     const pending = this.getMore();
     pending.catch(() => {});
@@ -220,9 +255,11 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   private async fetchMore(): Promise<void> {
     if (!this.initialized) {
       this.initialized = true;
-      const executed = await this.executor.executeWithContext(this.initialOperation(), {
+      const operation = this.initialOperation();
+      const executed = await this.executor.executeWithContext(operation, {
         pinConnection: this.executor.settings.target.topologyType === 'LoadBalanced',
         keepSession: true,
+        ...this.openingTimeout(operation),
       });
       if (this.cursorOptions.session === undefined) this.implicitSession = executed.session;
       this.server = executed.server;
@@ -241,8 +278,9 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       response = await pending;
     } catch (error) {
       // The iteration ends here: free the server cursor rather than leave it for the server to reap
-      // (unless the server says it is already gone).
-      if (!isCursorNotFound(error)) await this.kill();
+      // (unless the server says it is already gone). A timed-out next() leaves the cursor as it
+      // is: the application may call it again or close() it (with a fresh timeout).
+      if (!isCursorNotFound(error) && !(error instanceof MongoOperationTimeoutError)) await this.kill();
       throw error;
     }
     this.absorb(response);
@@ -261,7 +299,50 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       if (batchSize === undefined || batchSize === 0 || batchSize > remaining) batchSize = remaining;
     }
     const op = new GetMoreOperation(this.ns.db, this.ns.collection, id, { batchSize, maxAwaitTimeMS: o.maxAwaitTimeMS, comment: o.comment }, this.session());
-    return this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId });
+    return this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId, ...this.getMoreTimeout() });
+  }
+
+  /**
+   * @internal A change stream's next() spans its getMore and any resume: it hands the cursor
+   * that call's deadline (undefined: each call of the cursor starts its own).
+   */
+  shareCallTimeout(timeout: TimeoutContext | undefined): void {
+    this.callTimeout = timeout;
+  }
+
+  /** Whether a public call starts its own deadline: ITERATION mode, unless one is already running (or shared). */
+  private timedCall(): boolean {
+    return this.timeoutPlan?.mode === 'iteration' && this.callTimeout === undefined;
+  }
+
+  /** Runs one public call whose getMores share one fresh deadline (CSOT "Cursors", ITERATION mode). */
+  private async inCall<T>(call: () => Promise<T>): Promise<T> {
+    const plan = this.timeoutPlan;
+    if (plan === undefined) return call();
+    this.callTimeout = contextFor(plan.timeoutMS);
+    try {
+      return await call();
+    } finally {
+      this.callTimeout = undefined;
+    }
+  }
+
+  /** The opening command's timing: ITERATION mode sends no maxTimeMS unless the cursor awaits data. */
+  private openingTimeout(operation: Operation<CursorResponse>): Pick<ExecuteOptions, 'timeout' | 'maxTimeMS'> {
+    const plan = planCursorTimeout(this.cursorOptions, operation.timeoutMS);
+    if (plan === undefined) return {};
+    const timeout = operation.timeoutContext ?? contextFor(plan.timeoutMS);
+    this.timeoutPlan = { ...plan, lifetime: plan.mode === 'cursorLifetime' ? timeout : undefined };
+    const policy: MaxTimeMSPolicy = plan.mode === 'cursorLifetime' || this.cursorOptions.awaitData === true ? 'deadline' : 'omit';
+    return { timeout, maxTimeMS: policy };
+  }
+
+  /** getMore never carries a maxTimeMS of its own but an awaitData cursor's maxAwaitTimeMS (capped by the time left). */
+  private getMoreTimeout(): Pick<ExecuteOptions, 'timeout' | 'maxTimeMS'> {
+    const plan = this.timeoutPlan;
+    if (plan === undefined) return {};
+    const policy: MaxTimeMSPolicy = this.cursorOptions.awaitData === true ? 'awaitCap' : 'omit';
+    return { timeout: plan.lifetime ?? this.callTimeout ?? contextFor(plan.timeoutMS), maxTimeMS: policy };
   }
 
   private absorb(response: CursorResponse): void {
@@ -284,15 +365,16 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
     if (this.exhausted) this.release();
   }
 
-  private async kill(): Promise<void> {
+  private async kill(timeoutMS?: number): Promise<void> {
     const id = this.cursorId;
     const server = this.server;
     this.exhausted = true;
     if (id !== undefined && !id.isZero() && server !== undefined && !this.executor.settings.target.closed) {
       this.cursorId = undefined;
       const op = new KillCursorsOperation(this.ns.db, this.ns.collection, [id], this.session());
+      const limit = timeoutMS ?? this.timeoutPlan?.timeoutMS;
       try {
-        await this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId });
+        await this.executor.execute(op, { server, connection: this.pinned, operationId: this.operationId, ...(limit !== undefined ? { timeout: contextFor(limit) } : {}) });
       } catch {
         // killCursors is best effort: the server reaps idle cursors anyway.
       }

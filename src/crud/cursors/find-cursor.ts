@@ -26,7 +26,9 @@ export class FindCursor<TSchema = Document> extends AbstractCursor<TSchema> {
       maxAwaitTimeMS: findOptions.cursorType === 'tailableAwait' ? findOptions.maxAwaitTimeMS : undefined,
       comment: findOptions.comment,
       tailable: findOptions.cursorType === 'tailable' || findOptions.cursorType === 'tailableAwait',
+      awaitData: findOptions.cursorType === 'tailableAwait',
       session: inherited.session,
+      timeoutMode: findOptions.timeoutMode,
     });
   }
 

@@ -1,4 +1,5 @@
 // The aggregate command (collection-level, or database-level with `aggregate: 1`).
+import type { TimeoutMode } from '../csot.js';
 import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import type { ReadPreferenceLike } from '../concerns.js';
@@ -15,6 +16,8 @@ export interface AggregateOptions {
   let?: Document;
   maxTimeMS?: number;
   maxAwaitTimeMS?: number;
+  /** CSOT: how timeoutMS applies to the cursor (see TimeoutMode); never 'iteration' with $out/$merge. */
+  timeoutMode?: TimeoutMode;
   readPreference?: ReadPreferenceLike | string;
   session?: unknown;
 }
@@ -39,6 +42,9 @@ export class AggregateOperation extends BaseOperation<CursorResponse> {
   ) {
     if (!Array.isArray(pipeline)) throw new MongoInvalidArgumentError('aggregate pipeline must be an array of stages');
     const writes = pipelineWrites(pipeline);
+    if (writes && options.timeoutMode === 'iteration') {
+      throw new MongoInvalidArgumentError('timeoutMode "iteration" cannot be used with an aggregate that has a $out or $merge stage');
+    }
     super(dbName, writes ? CURSOR_WRITE : CURSOR_READ, inherited);
     this.writes = writes;
   }

@@ -1,5 +1,6 @@
 // The commands with a fixed body and a one-line reply reader: counts, distinct,
 // indexes, collection and database DDL, enumeration, runCommand.
+import type { TimeoutMode } from '../csot.js';
 import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import { readCursorResponse, type CursorResponse } from './cursor-response.js';
@@ -93,7 +94,7 @@ export function createCollection(db: string, name: string, options: Document | u
   const body: Document = { create: name };
   if (options !== undefined) {
     for (const [key, value] of Object.entries(options)) {
-      if (key !== 'session' && key !== 'writeConcern' && key !== 'readPreference' && value !== undefined) body[key] = value;
+      if (key !== 'session' && key !== 'writeConcern' && key !== 'readPreference' && key !== 'timeoutMS' && value !== undefined) body[key] = value;
     }
   }
   return new SimpleCommandOperation(db, DDL, body, acknowledge, inherited);
@@ -124,6 +125,8 @@ export interface ListCollectionsOptions {
   batchSize?: number;
   comment?: unknown;
   session?: unknown;
+  /** CSOT: how timeoutMS applies to the cursor. */
+  timeoutMode?: TimeoutMode;
 }
 
 export function listCollections(db: string, filter: Document, options: ListCollectionsOptions | undefined, inherited: OperationInheritance): SimpleCommandOperation<CursorResponse> {
@@ -163,7 +166,12 @@ export function runCommand(db: string, command: Document, inherited: OperationIn
   if (typeof command !== 'object' || command === null || Array.isArray(command) || Object.keys(command).length === 0) {
     throw new MongoInvalidArgumentError('runCommand needs a non-empty command document');
   }
-  return new SimpleCommandOperation(db, RUN_COMMAND, command, (reply) => reply, { readPreference: inherited.readPreference, session: inherited.session });
+  return new SimpleCommandOperation(db, RUN_COMMAND, command, (reply) => reply, {
+    readPreference: inherited.readPreference,
+    session: inherited.session,
+    timeoutMS: inherited.timeoutMS,
+    timeoutContext: inherited.timeoutContext,
+  });
 }
 
 /** runCursorCommand (run-command spec): the user's cursor-opening command as given; its reply must be a cursor. */
@@ -171,5 +179,10 @@ export function runCursorCommand(db: string, command: Document, inherited: Opera
   if (typeof command !== 'object' || command === null || Array.isArray(command) || Object.keys(command).length === 0) {
     throw new MongoInvalidArgumentError('runCursorCommand needs a non-empty command document');
   }
-  return new SimpleCommandOperation(db, RUN_CURSOR_COMMAND, command, firstBatch, { readPreference: inherited.readPreference, session: inherited.session });
+  return new SimpleCommandOperation(db, RUN_CURSOR_COMMAND, command, firstBatch, {
+    readPreference: inherited.readPreference,
+    session: inherited.session,
+    timeoutMS: inherited.timeoutMS,
+    timeoutContext: inherited.timeoutContext,
+  });
 }

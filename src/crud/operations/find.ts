@@ -1,4 +1,5 @@
 // The find command (find_getmore_killcursors spec, CRUD spec "find" and "findOne").
+import type { TimeoutMode } from '../csot.js';
 import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import type { ReadPreferenceLike } from '../concerns.js';
@@ -18,6 +19,8 @@ export interface FindOptions {
   comment?: unknown;
   maxTimeMS?: number;
   maxAwaitTimeMS?: number;
+  /** CSOT: how timeoutMS applies to the cursor (see TimeoutMode). */
+  timeoutMode?: TimeoutMode;
   collation?: Document;
   let?: Document;
   allowDiskUse?: boolean;
@@ -33,7 +36,7 @@ export interface FindOptions {
   session?: unknown;
 }
 
-export type FindOneOptions = Omit<FindOptions, 'batchSize' | 'cursorType' | 'limit' | 'noCursorTimeout' | 'maxAwaitTimeMS'>;
+export type FindOneOptions = Omit<FindOptions, 'batchSize' | 'cursorType' | 'limit' | 'noCursorTimeout' | 'maxAwaitTimeMS' | 'timeoutMode'>;
 
 /** limit/batchSize/singleBatch as the find command wants them (negative limit → singleBatch). */
 export function findLimits(limit: number | undefined, batchSize: number | undefined): { limit?: number; batchSize?: number; singleBatch?: true } {

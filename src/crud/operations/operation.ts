@@ -4,7 +4,7 @@
 import type { Document } from '../../bson.js';
 import type { DocumentSequence, SerializedDocumentSequence } from '../../wire/types.js';
 import type { ReadPreferenceLike } from '../concerns.js';
-import type { ConnectionHandle, ServerHandle } from '../target.js';
+import type { ConnectionHandle, ServerHandle, TimeoutContextLike } from '../target.js';
 
 export type OperationKind = 'read' | 'write' | 'command';
 
@@ -94,6 +94,10 @@ export interface Operation<TResult> {
   readonly writeConcern?: Document;
   /** Opaque to the executor: handed to the session hooks. */
   readonly session?: unknown;
+  /** CSOT: the inherited timeoutMS (undefined: legacy timeouts apply). */
+  readonly timeoutMS?: number;
+  /** CSOT: the deadline the operation's commands share, when the API call started one. */
+  readonly timeoutContext?: TimeoutContextLike;
   /** The command body without cross-cutting fields; the command name is its first key. */
   buildCommand(context: ExecutionContext): Document;
   /** OP_MSG kind-1 sections, if the command sends any. */
@@ -108,6 +112,8 @@ export interface OperationInheritance {
   readonly readConcern?: Document;
   readonly writeConcern?: Document;
   readonly session?: unknown;
+  readonly timeoutMS?: number;
+  readonly timeoutContext?: TimeoutContextLike;
 }
 
 /**
@@ -120,6 +126,8 @@ export abstract class BaseOperation<TResult> implements Operation<TResult> {
   readonly readConcern?: Document;
   readonly writeConcern?: Document;
   readonly session?: unknown;
+  readonly timeoutMS?: number;
+  readonly timeoutContext?: TimeoutContextLike;
 
   constructor(
     readonly dbName: string,
@@ -130,6 +138,8 @@ export abstract class BaseOperation<TResult> implements Operation<TResult> {
     this.readConcern = capabilities.usesReadConcern ? inherited.readConcern : undefined;
     this.writeConcern = capabilities.usesWriteConcern ? inherited.writeConcern : undefined;
     this.session = inherited.session;
+    this.timeoutMS = inherited.timeoutMS;
+    this.timeoutContext = inherited.timeoutContext;
   }
 
   abstract buildCommand(context: ExecutionContext): Document;

@@ -1,11 +1,16 @@
 // Access control for one server: its users, the SASL conversations running on
 // each connection, hello's saslSupportedMechs / speculativeAuthenticate, and
-// (only when the server was started with auth) the rule that unauthenticated
-// connections may run nothing but the handshake and authentication commands.
+// (only when the server was started with auth) authorization: unauthenticated
+// connections may run only the commands mongod lets through before
+// authentication, authenticated ones what their users' roles grant.
 import { Binary, type Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { AUTHENTICATION_FAILED, parseClientFirst, ServerScramConversation } from './scram-conversation.js';
+import { requiredPrivileges } from './command-privileges.js';
+import { isLoopbackAddress, localhostExceptionAllows } from './localhost-exception.js';
+import { commandText } from './command-text.js';
+import { rolesGrant, type RoleName } from './roles.js';
 import { isScramMechanism } from './scram-credentials.js';
 import { UserStore } from './user-store.js';
 
@@ -19,8 +24,15 @@ export function newConnectionAuthState(): ConnectionAuthState {
   return { user: undefined, conversation: undefined };
 }
 
-/** mongod's commands with requiresAuth() false: the handshake, authentication itself, and a few probes. */
-const ALLOWED_UNAUTHENTICATED = new Set(['hello', 'saslStart', 'saslContinue', 'authenticate', 'logout', 'ping', 'buildInfo', 'connectionStatus']);
+/**
+ * mongod 8.0's commands with requiresAuth() false (mongodb/mongo src/mongo/db/commands/): hello
+ * (and its isMaster aliases, replication_info.cpp), saslStart / saslContinue (sasl_commands.cpp),
+ * authenticate, ping and listCommands (generic.cpp), connectionStatus (connection_status.cpp) and
+ * buildInfo (until 8.1, whose buildInfoAuthMode, SERVER-90284, made it require auth by default).
+ * logout keeps the default (requires auth: authentication_commands.cpp overrides only
+ * requiresAuthzChecks); getnonce no longer exists.
+ */
+const ALLOWED_UNAUTHENTICATED = new Set(['hello', 'saslStart', 'saslContinue', 'authenticate', 'ping', 'listCommands', 'buildInfo', 'connectionStatus']);
 
 /** mongod numbers every connection's SASL conversation 1. */
 const CONVERSATION_ID = 1;
@@ -50,11 +62,44 @@ export class ServerSecurity {
   /** `enforce`: unauthenticated connections may run only ALLOWED_UNAUTHENTICATED commands. */
   constructor(readonly enforce: boolean) {}
 
-  /** Throws Unauthorized when access control is on and the connection has not authenticated. */
-  checkAccess(commandName: string, auth: ConnectionAuthState | undefined): void {
+  /**
+   * The connection's user. A user dropped since it authenticated is forgotten, as mongod's
+   * AuthorizationSession drops a user the user cache no longer finds (_refreshUserInfoAsNeeded).
+   */
+  authenticatedUser(auth: ConnectionAuthState | undefined): { readonly user: string; readonly db: string } | undefined {
+    const name = auth?.user;
+    if (auth === undefined || name === undefined) return undefined;
+    if (this.users.get(name.db, name.user) !== undefined) return name;
+    auth.user = undefined;
+    return undefined;
+  }
+
+  /** The roles of the connection's user; none when it has not authenticated (or its user was dropped). */
+  rolesOf(auth: ConnectionAuthState | undefined): RoleName[] {
+    const name = this.authenticatedUser(auth);
+    if (name === undefined) return [];
+    return this.users.get(name.db, name.user)?.roles ?? [];
+  }
+
+  /**
+   * Throws Unauthorized when access control is on and the connection may not run the command:
+   * mongod's "Command <name> requires authentication" before authentication, then
+   * "not authorized on <db> to execute command { ... }" when no role of the user grants a
+   * privilege the command needs (mongodb/mongo src/mongo/db/commands.cpp, checkAuthorizationImplPreParse
+   * and CommandInvocation::checkAuthorization). While no user exists, loopback connections get
+   * mongod's localhost exception (see localhostExceptionAllows).
+   */
+  checkAccess(commandName: string, auth: ConnectionAuthState | undefined, body: Document = {}, dbName = 'admin', remoteAddress = ''): void {
     if (!this.enforce || ALLOWED_UNAUTHENTICATED.has(commandName)) return;
-    if (auth?.user !== undefined) return;
-    throw new CommandError(ErrorCodes.Unauthorized, `command ${commandName} requires authentication`);
+    const name = this.authenticatedUser(auth);
+    const localhostBypass = name === undefined && this.users.all().length === 0 && isLoopbackAddress(remoteAddress);
+    if (name === undefined && !localhostBypass) throw new CommandError(ErrorCodes.Unauthorized, `Command ${commandName} requires authentication`);
+    if (name !== undefined && commandName === 'usersInfo' && isOwnUsersInfo(body.usersInfo, name, dbName)) return;
+    const roles = this.rolesOf(auth);
+    const denied = requiredPrivileges(commandName, body, dbName).some(
+      (privilege) => !rolesGrant(roles, privilege.action, privilege.resource) && !(localhostBypass && localhostExceptionAllows(privilege)),
+    );
+    if (denied) throw new CommandError(ErrorCodes.Unauthorized, `not authorized on ${dbName} to execute command ${commandText(body)}`);
   }
 
   saslStart(command: Document, dbName: string, auth: ConnectionAuthState): Document {
@@ -129,4 +174,14 @@ export class ServerSecurity {
     }
     return fields;
   }
+}
+
+/** mongod lets every user look up itself with usersInfo (usersInfo's checkAuthForOperation). */
+function isOwnUsersInfo(selector: unknown, self: { readonly user: string; readonly db: string }, dbName: string): boolean {
+  if (typeof selector === 'string') return selector === self.user && dbName === self.db;
+  if (typeof selector === 'object' && selector !== null && !Array.isArray(selector)) {
+    const { user, db } = selector as { user?: unknown; db?: unknown };
+    return user === self.user && db === self.db;
+  }
+  return false;
 }

@@ -1,15 +1,19 @@
 // The server's users: who exists in which database, their roles, and the SCRAM
 // credentials they can authenticate with. Shared by the user-management
 // commands, the SASL commands and hello's saslSupportedMechs.
-import type { Document } from '../../bson.js';
+import { UUID, type Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
+import { resolveRoleName, type RoleName } from './roles.js';
 import { createScramCredential, isScramMechanism, SCRAM_MECHANISMS, type ScramCredential, type ServerScramMechanism } from './scram-credentials.js';
 
 export interface StoredUser {
+  /** mongod's userId: a UUID fixed at creation (a re-created user gets a new one). */
+  readonly userId: UUID;
   readonly user: string;
   readonly db: string;
-  roles: unknown[];
+  /** Resolved role names ({ role, db }); users created without roles have none. */
+  roles: RoleName[];
   customData: Document | undefined;
   mechanisms: ServerScramMechanism[];
   credentials: Partial<Record<ServerScramMechanism, ScramCredential>>;
@@ -20,7 +24,8 @@ export interface NewUser {
   db: string;
   /** Absent for users without a password (their credentials live elsewhere, e.g. $external). */
   pwd?: string;
-  roles?: unknown[];
+  /** Role entries as createUser takes them: names of roles of `db`, or { role, db }. */
+  roles?: readonly unknown[];
   customData?: Document;
   mechanisms?: readonly unknown[];
 }
@@ -33,6 +38,16 @@ export function scramMechanismsOf(mechanisms: readonly unknown[] | undefined): S
   for (const mechanism of mechanisms) {
     if (!isScramMechanism(mechanism)) throw new CommandError(ErrorCodes.BadValue, `Unknown auth mechanism '${String(mechanism)}'`);
     if (!out.includes(mechanism)) out.push(mechanism);
+  }
+  return out;
+}
+
+/** Resolves role entries against `db` (RoleNotFound for unknown roles), without duplicates. */
+export function resolveRoles(entries: readonly unknown[], db: string): RoleName[] {
+  const out: RoleName[] = [];
+  for (const entry of entries) {
+    const name = resolveRoleName(entry, db);
+    if (!out.some((r) => r.role === name.role && r.db === name.db)) out.push(name);
   }
   return out;
 }
@@ -60,9 +75,10 @@ export class UserStore {
     if (this.users.has(key)) throw new CommandError(51003, `User "${input.user}@${input.db}" already exists`);
     const mechanisms = scramMechanismsOf(input.mechanisms);
     const user: StoredUser = {
+      userId: new UUID(),
       user: input.user,
       db: input.db,
-      roles: [...(input.roles ?? [])],
+      roles: resolveRoles(input.roles ?? [], input.db),
       customData: input.customData,
       mechanisms,
       credentials: {},

@@ -8,6 +8,7 @@ import { valuesEqual } from './compare.js';
 import { mingoAggregate } from './mingo-bridge.js';
 import { getPath } from './paths.js';
 import type { AggregateEnv } from './aggregate.js';
+import { checkNotView } from './views.js';
 
 function target(arg: unknown, env: AggregateEnv, stage: string): { db: string; coll: string } {
   if (typeof arg === 'string') return { db: env.dbName, coll: arg };
@@ -23,6 +24,8 @@ function target(arg: unknown, env: AggregateEnv, stage: string): { db: string; c
 
 export function outTo(docs: Document[], arg: unknown, env: AggregateEnv): void {
   const { db, coll } = target(arg, env, '$out');
+  // A view is not a target (CommandNotSupportedOnView, as mongod; its stage-specific wording may differ).
+  checkNotView(env.storage, db, coll);
   const { collection } = env.storage.ensureCollection(db, coll);
   collection.clear();
   for (const doc of docs) collection.insert(doc);
@@ -34,6 +37,7 @@ export function mergeInto(docs: Document[], arg: unknown, env: AggregateEnv): vo
   const on = spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? spec.on.map(String) : [String(spec.on)];
   const whenMatched = spec.whenMatched ?? 'merge';
   const whenNotMatched = spec.whenNotMatched ?? 'insert';
+  checkNotView(env.storage, db, coll);
   const { collection } = env.storage.ensureCollection(db, coll);
   for (const doc of docs) {
     const existing = collection.entries().find(([, stored]) => on.every((f) => valuesEqual(getPath(stored, f), getPath(doc, f))));

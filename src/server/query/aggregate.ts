@@ -26,7 +26,7 @@ export interface AggregateEnv {
 
 const MINGO_STAGES = new Set([
   '$project', '$addFields', '$set', '$unset', '$group', '$unwind', '$replaceRoot', '$replaceWith', '$bucket',
-  '$bucketAuto', '$redact', '$sample', '$setWindowFields', '$densify', '$fill', '$graphLookup', '$unionWith',
+  '$bucketAuto', '$redact', '$sample', '$setWindowFields', '$densify', '$fill', '$graphLookup',
 ]);
 
 function stageName(stage: Document): string {
@@ -67,6 +67,19 @@ function lookup(docs: Document[], spec: Document, env: AggregateEnv): Document[]
   });
 }
 
+/** $unionWith: 'coll' or { coll, pipeline }: the other collection's documents (through its own pipeline) after these. */
+function unionWith(docs: Document[], spec: unknown, env: AggregateEnv): Document[] {
+  const coll = typeof spec === 'string' ? spec : isPlainDocument(spec) && typeof spec.coll === 'string' ? spec.coll : undefined;
+  const pipeline = isPlainDocument(spec) && Array.isArray(spec.pipeline) ? (spec.pipeline as Document[]) : [];
+  if (coll === undefined) {
+    // 8.0 allows { pipeline } alone when it starts with $documents.
+    if (pipeline.length === 0) throw new CommandError(ErrorCodes.FailedToParse, "$unionWith requires 'coll' (a string) or a pipeline starting with $documents");
+    return docs.concat(runPipeline([], pipeline, env));
+  }
+  const other = readableCollection(env.storage, env.dbName, coll)?.documents() ?? [];
+  return docs.concat(runPipeline(other, pipeline, env));
+}
+
 function facet(docs: Document[], spec: Document, env: AggregateEnv): Document[] {
   const out: Document = {};
   for (const [name, sub] of Object.entries(spec)) {
@@ -80,7 +93,9 @@ function facet(docs: Document[], spec: Document, env: AggregateEnv): Document[] 
 export function runPipeline(docs: Document[], pipeline: Document[], env: AggregateEnv): Document[] {
   let current = docs;
   let batch: Document[] = [];
-  const mingoOptions = { variables: env.variables, collation: env.collation };
+  // $graphLookup reads other collections through mingo's resolver (views resolved as reads are).
+  const collectionResolver = (name: string): Document[] => readableCollection(env.storage, env.dbName, name)?.documents() ?? [];
+  const mingoOptions = { variables: env.variables, collation: env.collation, collectionResolver };
   const flush = (): void => {
     if (batch.length > 0) current = mingoAggregate(current, batch, mingoOptions);
     batch = [];
@@ -120,6 +135,7 @@ export function runPipeline(docs: Document[], pipeline: Document[], env: Aggrega
       }
       case '$lookup': current = lookup(current, arg as Document, env); break;
       case '$facet': current = facet(current, arg as Document, env); break;
+      case '$unionWith': current = unionWith(current, arg, env); break;
       case '$documents': {
         if (index !== 0) throw new CommandError(ErrorCodes.Location40324, '$documents is only valid as the first stage in a pipeline');
         const [evaluated] = mingoAggregate([{}], [{ $project: { _id: 0, docs: arg } }], { variables: env.variables });

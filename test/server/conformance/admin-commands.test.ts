@@ -37,7 +37,8 @@ describe('admin commands (official driver)', () => {
     await db.command({ updateUser: 'ann', roles: ['read'], customData: { team: 1 } });
     await expect(db.command({ updateUser: 'nobody', roles: [] })).rejects.toMatchObject({ code: 11, codeName: 'UserNotFound' });
     const info = await db.command({ usersInfo: 'ann' });
-    expect(info.users).toEqual([expect.objectContaining({ _id: 'user-tests.ann', user: 'ann', db: 'user-tests', roles: ['read'], customData: { team: 1 } })]);
+    // mongod stores (and usersInfo returns) resolved role names: 'read' is read@<the command's db>.
+    expect(info.users).toEqual([expect.objectContaining({ _id: 'user-tests.ann', user: 'ann', db: 'user-tests', roles: [{ role: 'read', db: 'user-tests' }], customData: { team: 1 } })]);
     await db.command({ dropUser: 'ann' });
     expect((await db.command({ usersInfo: 1 })).users).toEqual([]);
   });

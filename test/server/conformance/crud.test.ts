@@ -26,6 +26,34 @@ describe('CRUD and cursors (official driver)', () => {
     expect(found).toEqual({ _id: 3, x: 13 });
   });
 
+  it('$unionWith (a name, or coll + pipeline) and $graphLookup read other collections', async () => {
+    const a = numbered('union-a');
+    const b = numbered('union-b');
+    await a.insertMany([{ _id: 1, x: 1 }, { _id: 2, x: 2 }]);
+    await b.insertMany([{ _id: 10, x: 10 }, { _id: 11, x: 11 }]);
+    expect(await a.aggregate([{ $unionWith: 'union-b' }, { $project: { _id: 1 } }]).toArray()).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 10 }, { _id: 11 }]);
+    const piped = await a.aggregate([{ $match: { _id: 1 } }, { $unionWith: { coll: 'union-b', pipeline: [{ $match: { x: { $gt: 10 } } }] } }]).toArray();
+    expect(piped).toEqual([{ _id: 1, x: 1 }, { _id: 11, x: 11 }]);
+    const people = db().collection<{ _id: string; boss?: string }>('graph');
+    await people.insertMany([{ _id: 'ann' }, { _id: 'bob', boss: 'ann' }, { _id: 'cy', boss: 'bob' }]);
+    const chain = await people
+      .aggregate([{ $match: { _id: 'cy' } }, { $graphLookup: { from: 'graph', startWith: '$boss', connectFromField: 'boss', connectToField: '_id', as: 'bosses' } }, { $project: { n: { $size: '$bosses' } } }])
+      .toArray();
+    expect(chain).toEqual([{ _id: 'cy', n: 2 }]);
+  });
+
+  it('$out and $merge refuse a view as their target', async () => {
+    const src = numbered('out-src');
+    await src.insertOne({ _id: 1, x: 1 });
+    await db().createCollection('out-view', { viewOn: 'out-src', pipeline: [] });
+    for (const stage of [{ $out: 'out-view' }, { $merge: { into: 'out-view' } }]) {
+      const error = await src.aggregate([stage]).toArray().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MongoServerError);
+      expect((error as MongoServerError).code).toBe(166);
+    }
+    expect(await db().collection('out-view').countDocuments()).toBe(1);
+  });
+
   it('reads 250 documents through several getMore batches', async () => {
     const coll = numbered('many');
     await coll.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i, i })));

@@ -6,7 +6,7 @@ import { UnsupportedOperationError, type CursorHandle, type OperationArgs } from
 export interface IterableDriverCursor {
   next(): Promise<unknown>;
   tryNext(): Promise<unknown>;
-  close(): Promise<void>;
+  close(options?: { timeoutMS?: number }): Promise<void>;
 }
 
 export class DriverCursorHandle implements CursorHandle {
@@ -16,23 +16,24 @@ export class DriverCursorHandle implements CursorHandle {
     private readonly driver: IterableDriverCursor,
   ) {}
 
-  async run(name: string, _args: OperationArgs): Promise<unknown> {
+  async run(name: string, args: OperationArgs): Promise<unknown> {
     switch (name) {
       case 'iterateUntilDocumentOrError':
         return this.driver.next();
       case 'iterateOnce':
         return this.driver.tryNext();
       case 'close':
-        await this.close();
+        // CSOT: close may override the cursor's timeoutMS.
+        await this.close(typeof args.timeoutMS === 'number' ? { timeoutMS: args.timeoutMS } : undefined);
         return undefined;
       default:
         throw new UnsupportedOperationError(this.cursorType, name);
     }
   }
 
-  async close(): Promise<void> {
+  async close(options?: { timeoutMS?: number }): Promise<void> {
     try {
-      await this.driver.close();
+      await (options === undefined ? this.driver.close() : this.driver.close(options));
     } catch {
       // The spec: errors from closing a cursor (killCursors) are suppressed.
     }

@@ -31,26 +31,26 @@ export class MongroveBucket implements BucketHandle {
       case 'download':
       case 'downloadByName': {
         const stream = name === 'download'
-          ? b.openDownloadStream(required(args, 'id', name))
+          ? b.openDownloadStream(required(args, 'id', name), optionsOf(name, args, ['id']))
           : b.openDownloadStreamByName(required(args, 'filename', name), optionsOf(name, args, ['filename']));
         const chunks: Buffer[] = [];
         for await (const chunk of stream) chunks.push(chunk as Buffer);
         return Buffer.concat(chunks);
       }
       case 'delete':
-        await b.delete(required(args, 'id', name));
+        await b.delete(required(args, 'id', name), optionsOf(name, args, ['id']));
         return undefined;
       case 'deleteByName':
         await b.deleteByName(required(args, 'filename', name));
         return undefined;
       case 'rename':
-        await b.rename(required(args, 'id', name), required(args, 'newFilename', name));
+        await b.rename(required(args, 'id', name), required(args, 'newFilename', name), optionsOf(name, args, ['id', 'newFilename']));
         return undefined;
       case 'renameByName':
         await b.renameByName(required(args, 'filename', name), required(args, 'newFilename', name));
         return undefined;
       case 'drop':
-        await b.drop();
+        await b.drop(optionsOf(name, args));
         return undefined;
       case 'find':
         return b.find((args.filter ?? {}) as Document, optionsOf(name, args, ['filter'])).toArray();

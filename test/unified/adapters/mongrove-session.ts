@@ -53,23 +53,30 @@ export class MongroveSession implements SessionHandle {
         this.driver.startTransaction(transactionOptionsOf(args));
         return undefined;
       case 'commitTransaction':
-        await this.driver.commitTransaction();
+        await this.driver.commitTransaction(timeoutOf(args));
         return undefined;
       case 'abortTransaction':
-        await this.driver.abortTransaction();
+        await this.driver.abortTransaction(timeoutOf(args));
         return undefined;
       case 'withTransaction': {
         const callback = args.callback;
         if (typeof callback !== 'function') throw new InvalidArgumentsError(name, 'argument "callback" must be a list of operations');
+        const transactionOptions = transactionOptionsOf(args);
+        const timeout = timeoutOf(args);
         await this.driver.withTransaction(async () => {
           await (callback as () => Promise<unknown>)();
-        }, transactionOptionsOf(args));
+        }, timeout === undefined ? transactionOptions : { ...transactionOptions, ...timeout });
         return undefined;
       }
       default:
         throw new UnsupportedOperationError('session', name);
     }
   }
+}
+
+/** A timeoutMS argument (CSOT) as the per-call options of commit/abort/withTransaction. */
+function timeoutOf(args: OperationArgs): { timeoutMS: number } | undefined {
+  return args.timeoutMS === undefined ? undefined : { timeoutMS: args.timeoutMS as number };
 }
 
 /** The driver session behind a `session` argument. */
@@ -89,6 +96,7 @@ export function sessionOptionsOf(options: Document | undefined): SessionOptions 
   if (options.causalConsistency !== undefined) out.causalConsistency = options.causalConsistency as boolean;
   if (options.snapshot !== undefined) out.snapshot = options.snapshot as boolean;
   if (options.snapshotTime !== undefined) out.snapshotTime = options.snapshotTime as SessionOptions['snapshotTime'];
+  if (options.defaultTimeoutMS !== undefined) out.defaultTimeoutMS = options.defaultTimeoutMS as number;
   if (options.defaultTransactionOptions !== undefined) out.defaultTransactionOptions = transactionOptionsOf(options.defaultTransactionOptions as Document);
   return out;
 }

@@ -9,6 +9,7 @@ import {
   SERVER_VERSION_ARRAY,
   type ServerRuntime,
 } from '../../server-runtime.js';
+import { privilegesOf } from '../../auth/roles.js';
 import type { CommandHandler } from '../../types.js';
 import { requireAdminDatabase } from './admin-only.js';
 
@@ -96,9 +97,15 @@ export function serverInfoCommands(runtime: ServerRuntime): CommandHandler[] {
     },
     {
       name: 'connectionStatus',
-      run: (command) => {
-        const authInfo: Record<string, unknown> = { authenticatedUsers: [], authenticatedUserRoles: [] };
-        if (command.showPrivileges === true) authInfo.authenticatedUserPrivileges = [];
+      run: (command, context) => {
+        // mongod's connection_status.cpp: the authenticated user and its roles.
+        const auth = runtime.connections.get(context.connection.id)?.auth;
+        const user = runtime.security.authenticatedUser(auth);
+        const authInfo: Record<string, unknown> = {
+          authenticatedUsers: user === undefined ? [] : [{ user: user.user, db: user.db }],
+          authenticatedUserRoles: runtime.security.rolesOf(auth).map((r) => ({ role: r.role, db: r.db })),
+        };
+        if (command.showPrivileges === true) authInfo.authenticatedUserPrivileges = privilegesOf(runtime.security.rolesOf(auth));
         return { authInfo };
       },
     },

@@ -1,12 +1,13 @@
 // User management (createUser, updateUser, dropUser, usersInfo,
-// dropAllUsersFromDatabase). Users with a pwd get SCRAM credentials they can
-// authenticate with; roles are recorded but not enforced (an authenticated
-// user may run anything).
+// dropAllUsersFromDatabase, grantRolesToUser, revokeRolesFromUser), after
+// mongod's src/mongo/db/commands/user_management_commands.cpp. Users get SCRAM
+// credentials they can authenticate with; their (built-in) roles are enforced
+// when the server runs with auth (src/server/auth/roles.ts).
 import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { typeName } from '../../stable-api.js';
-import { scramMechanismsOf, type StoredUser, type UserStore } from '../../auth/user-store.js';
+import { resolveRoles, scramMechanismsOf, type StoredUser, type UserStore } from '../../auth/user-store.js';
 import type { CommandHandler } from '../../types.js';
 
 function stringField(command: Document, commandName: string, field: string, required: boolean): string | undefined {
@@ -42,10 +43,47 @@ function customDataField(command: Document, commandName: string): Document | und
   return value as Document;
 }
 
-function describe(user: StoredUser): Document {
-  const out: Document = { _id: `${user.db}.${user.user}`, user: user.user, db: user.db, roles: user.roles, mechanisms: user.mechanisms };
+/** A user as usersInfo shows it: mongod's stored user document (credentials only on request) plus its mechanisms. */
+function describe(user: StoredUser, showCredentials: boolean): Document {
+  const out: Document = { _id: `${user.db}.${user.user}`, userId: user.userId, user: user.user, db: user.db };
+  if (showCredentials) {
+    const credentials: Document = {};
+    for (const [mechanism, credential] of Object.entries(user.credentials)) {
+      credentials[mechanism] = {
+        iterationCount: credential.iterationCount,
+        salt: credential.salt,
+        storedKey: credential.storedKey.toString('base64'),
+        serverKey: credential.serverKey.toString('base64'),
+      };
+    }
+    out.credentials = credentials;
+  }
   if (user.customData !== undefined) out.customData = user.customData;
+  out.roles = user.roles.map((r) => ({ role: r.role, db: r.db }));
+  out.mechanisms = user.mechanisms;
   return out;
+}
+
+/** usersInfo's argument: 1, { forAllDBs: true }, a name, { user, db }, or an array of names. */
+function usersInfoMatcher(selector: unknown, dbName: string): (user: StoredUser) => boolean {
+  const nameOf = (entry: unknown): { user: string; db: string } => {
+    if (typeof entry === 'string') return { user: entry, db: dbName };
+    if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+      const { user, db } = entry as Document;
+      if (typeof user === 'string' && typeof db === 'string') return { user, db };
+    }
+    throw new CommandError(ErrorCodes.BadValue, "User name must be either a string or an object with 'user' and 'db' fields");
+  };
+  if (selector === 1) return (user) => user.db === dbName;
+  if (typeof selector === 'object' && selector !== null && !Array.isArray(selector) && (selector as Document).forAllDBs === true) return () => true;
+  const names = (Array.isArray(selector) ? selector : [selector]).map(nameOf);
+  return (user) => names.some((n) => n.user === user.user && n.db === user.db);
+}
+
+function requiredRoles(command: Document, commandName: string): unknown[] {
+  const roles = rolesField(command, commandName, true) ?? [];
+  if (roles.length === 0) throw new CommandError(ErrorCodes.BadValue, `${commandName} command requires a non-empty "roles" array`);
+  return roles;
 }
 
 function mechanismsField(command: Document, commandName: string): unknown[] | undefined {
@@ -65,6 +103,13 @@ export function userCommands(users: UserStore): CommandHandler[] {
         const name = stringField(command, 'createUser', 'createUser', true) ?? '';
         if (name.length === 0) throw new CommandError(ErrorCodes.BadValue, 'User document needs \'user\' field to be non-empty');
         const pwd = stringField(command, 'createUser', 'pwd', false);
+        if (context.dbName === 'local') throw new CommandError(ErrorCodes.BadValue, 'Cannot create users in the local database');
+        if (name.includes('\0')) throw new CommandError(ErrorCodes.BadValue, 'Username cannot contain NULL characters');
+        const external = context.dbName === '$external';
+        if (pwd === undefined && !external) {
+          throw new CommandError(ErrorCodes.BadValue, "Must provide a 'pwd' field for all user documents, except those with '$external' as the user's source db");
+        }
+        if (pwd !== undefined && external) throw new CommandError(ErrorCodes.BadValue, "Cannot set the password for users defined on the '$external' database");
         const roles = rolesField(command, 'createUser', true) ?? [];
         const customData = customDataField(command, 'createUser');
         const mechanisms = mechanismsField(command, 'createUser');
@@ -80,12 +125,19 @@ export function userCommands(users: UserStore): CommandHandler[] {
         const roles = rolesField(command, 'updateUser', false);
         const customData = customDataField(command, 'updateUser');
         const mechanisms = mechanismsField(command, 'updateUser');
+        if (pwd === undefined && roles === undefined && customData === undefined && mechanisms === undefined) {
+          throw new CommandError(ErrorCodes.BadValue, 'Must specify at least one field to update in updateUser');
+        }
+        if (pwd !== undefined && context.dbName === '$external') {
+          throw new CommandError(ErrorCodes.BadValue, "Cannot set the password for users defined on the '$external' database");
+        }
         const user = users.existing(context.dbName, name);
         if (mechanisms !== undefined && pwd === undefined) {
           throw new CommandError(ErrorCodes.BadValue, 'mechanisms field may only be specified with a new password');
         }
+        const resolved = roles === undefined ? undefined : resolveRoles(roles, context.dbName);
         if (pwd !== undefined) users.setPassword(user, pwd, mechanisms === undefined ? user.mechanisms : scramMechanismsOf(mechanisms));
-        if (roles !== undefined) user.roles = roles;
+        if (resolved !== undefined) user.roles = resolved;
         if (customData !== undefined) user.customData = customData;
         return {};
       },
@@ -94,8 +146,7 @@ export function userCommands(users: UserStore): CommandHandler[] {
       name: 'dropUser',
       run(command, context) {
         const name = stringField(command, 'dropUser', 'dropUser', true) ?? '';
-        users.existing(context.dbName, name);
-        users.delete(context.dbName, name);
+        if (!users.delete(context.dbName, name)) throw new CommandError(ErrorCodes.UserNotFound, `User '${name}@${context.dbName}' not found`);
         return {};
       },
     },
@@ -108,15 +159,29 @@ export function userCommands(users: UserStore): CommandHandler[] {
     {
       name: 'usersInfo',
       run(command, context) {
-        const selector = command.usersInfo;
-        const wanted = (user: StoredUser): boolean => {
-          if (selector === 1 || (typeof selector === 'object' && selector !== null && (selector as Document).forAllDBs === true)) {
-            return selector === 1 ? user.db === context.dbName : true;
-          }
-          if (typeof selector === 'string') return user.db === context.dbName && user.user === selector;
-          return false;
-        };
-        return { users: users.all().filter(wanted).map(describe) };
+        const wanted = usersInfoMatcher(command.usersInfo, context.dbName);
+        const showCredentials = command.showCredentials === true;
+        return { users: users.all().filter(wanted).map((user) => describe(user, showCredentials)) };
+      },
+    },
+    {
+      name: 'grantRolesToUser',
+      run(command, context) {
+        const name = stringField(command, 'grantRolesToUser', 'grantRolesToUser', true) ?? '';
+        const granted = resolveRoles(requiredRoles(command, 'grantRolesToUser'), context.dbName);
+        const user = users.existing(context.dbName, name);
+        user.roles = resolveRoles([...user.roles, ...granted], context.dbName);
+        return {};
+      },
+    },
+    {
+      name: 'revokeRolesFromUser',
+      run(command, context) {
+        const name = stringField(command, 'revokeRolesFromUser', 'revokeRolesFromUser', true) ?? '';
+        const revoked = resolveRoles(requiredRoles(command, 'revokeRolesFromUser'), context.dbName);
+        const user = users.existing(context.dbName, name);
+        user.roles = user.roles.filter((r) => !revoked.some((x) => x.role === r.role && x.db === r.db));
+        return {};
       },
     },
   ];

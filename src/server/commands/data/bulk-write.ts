@@ -7,6 +7,7 @@ import type { Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
+import { checkNotView } from '../../query/views.js';
 import type { Storage } from '../../storage/storage.js';
 import type { CommandContext, CommandHandler } from '../../types.js';
 import { cursorOptions, errorFields, isOrdered, letVariables, missingField, optionalDocument, requiredArray, truthy, wrongType } from './common.js';
@@ -89,6 +90,7 @@ function executeOp(storage: Storage, op: BulkOp, index: number, variables: Docum
   const spec = op.spec;
   switch (op.kind) {
     case 'insert': {
+      checkNotView(storage, db, coll);
       storage.ensureCollection(db, coll).collection.insert(spec.document as Document);
       counts.nInserted++;
       return { ok: 1, idx: index, n: 1 };

@@ -5,6 +5,7 @@ import { ErrorCodes } from '../../error-codes.js';
 import { isPlainDocument } from '../../query/bson-types.js';
 import { valuesEqual } from '../../query/compare.js';
 import { compileFilter } from '../../query/matcher.js';
+import { checkNoViewOptions, isView, modifyView } from '../../query/views.js';
 import type { CollectionStore } from '../../storage/storage.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandHandler } from '../../types.js';
@@ -149,6 +150,13 @@ export const collModHandler: CommandHandler = {
     const coll = collectionName(command, 'collMod');
     const collection = context.server.storage.collection(context.dbName, coll);
     if (!collection) throw new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${context.dbName}.${coll}`);
+    if (isView(collection)) {
+      const viewOptionsBefore = copyDocument(collection.options);
+      const changes = modifyView(collection, command);
+      context.server.storage.changes?.modified(collection, changes, viewOptionsBefore);
+      return { ok: 1 };
+    }
+    checkNoViewOptions(command);
     if (command.changeStreamPreAndPostImages !== undefined) checkPreAndPostImagesOption(command.changeStreamPreAndPostImages, 'collMod');
     const optionsBefore = copyDocument(collection.options);
     const description: Document = {};

@@ -4,6 +4,7 @@ import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { isPlainDocument, toNumber } from '../../query/bson-types.js';
 import type { CollectionStore } from '../../storage/storage.js';
+import { isView } from '../../query/views.js';
 import type { CommandHandler } from '../../types.js';
 import { checkHint, collectionName, isOrdered, letVariables, missingField, requiredArray, selectRecords, wrongType, writeErrorEntry } from './common.js';
 
@@ -16,6 +17,9 @@ export interface DeleteStatement {
 
 /** Deletes the documents one statement selects; returns how many (shared with bulkWrite). */
 export function executeDelete(collection: CollectionStore | undefined, statement: DeleteStatement, variables: Document | undefined): number {
+  if (collection !== undefined && isView(collection)) {
+    throw new CommandError(ErrorCodes.CommandNotSupportedOnView, `Namespace ${collection.ns} is a view, not a collection`);
+  }
   checkHint(collection, statement.hint);
   let n = 0;
   for (const [rid] of selectRecords(collection, statement.q, { variables, limit: statement.multi ? 0 : 1, collation: statement.collation })) {

@@ -6,7 +6,9 @@ import { isPlainDocument } from '../../query/bson-types.js';
 import { compileFilter } from '../../query/matcher.js';
 import { compileProjection } from '../../query/projection.js';
 import { applyUpdate, updateKind } from '../../query/update.js';
+import { checkNotView } from '../../query/views.js';
 import { copyDocument } from '../../storage/values.js';
+
 import type { CommandHandler } from '../../types.js';
 import { checkHint, collectionName, letVariables, optionalDocument, selectRecords, truthy, wrongType } from './common.js';
 import { changeKindOf, performUpsert } from './update.js';
@@ -36,6 +38,7 @@ export const findAndModifyHandler: CommandHandler = {
     if (update !== undefined) updateKind(update);
 
     const storage = context.server.storage;
+    checkNotView(storage, context.dbName, coll);
     const existing = storage.collection(context.dbName, coll);
     checkHint(existing, command.hint);
     const project = compileProjection(fields, { query: compileFilter(query, { variables, collation }), variables });

@@ -4,6 +4,7 @@ import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { valuesEqual } from '../../query/compare.js';
+import { checkNotView, isView } from '../../query/views.js';
 import type { CollectionStore, IndexSpec } from '../../storage/storage.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandHandler } from '../../types.js';
@@ -76,6 +77,10 @@ export const createIndexesHandler: CommandHandler = {
     const raw = requiredArray(command, 'createIndexes', 'indexes');
     if (raw.length === 0) throw new CommandError(ErrorCodes.BadValue, 'Must specify at least one index to create');
     const specs = raw.map(normalizeSpec);
+    // mongod: createIndexesOnNewCollection (src/mongo/db/commands/create_indexes_cmd.cpp).
+    if (isView(context.server.storage.collection(context.dbName, coll))) {
+      throw new CommandError(ErrorCodes.CommandNotSupportedOnView, 'Cannot create indexes on a view');
+    }
     const { collection, created } = context.server.storage.ensureCollection(context.dbName, coll);
     const numIndexesBefore = collection.indexes().length;
     const fresh = specs.filter((spec) => !alreadyExists(collection, spec));
@@ -92,6 +97,7 @@ export const listIndexesHandler: CommandHandler = {
     const coll = collectionName(command, 'listIndexes');
     const collection = context.server.storage.collection(context.dbName, coll);
     if (!collection) throw new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${context.dbName}.${coll}`);
+    checkNotView(context.server.storage, context.dbName, coll);
     const batchSize = (command.cursor as Document | undefined)?.batchSize;
     const cursor = context.server.cursors.open(collection.indexes(), {
       ...cursorOptions(command, context, `${context.dbName}.$cmd.listIndexes.${coll}`),
@@ -127,6 +133,8 @@ export const dropIndexesHandler: CommandHandler = {
     const coll = collectionName(command, name);
     const collection = context.server.storage.collection(context.dbName, coll);
     if (!collection) throw new CommandError(ErrorCodes.NamespaceNotFound, `ns not found ${context.dbName}.${coll}`);
+    // mongod's drop_indexes.cpp checkView.
+    if (isView(collection)) throw new CommandError(ErrorCodes.CommandNotSupportedOnView, `Cannot drop indexes on view ${context.dbName}.${coll}`);
     const nIndexesWas = collection.indexes().length;
     const target: unknown = command.index;
     if (target === undefined) throw missingField(name, 'index');

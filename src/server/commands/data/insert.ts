@@ -1,6 +1,7 @@
 // insert: ordered stops at the first write error; unordered carries on.
 import type { Document } from '../../../bson.js';
 import { isPlainDocument } from '../../query/bson-types.js';
+import { viewWriteError } from '../../query/views.js';
 import type { CommandHandler } from '../../types.js';
 import { collectionName, isOrdered, requiredArray, wrongType, writeErrorEntry } from './common.js';
 
@@ -10,6 +11,12 @@ export const insertHandler: CommandHandler = {
     const coll = collectionName(command, 'insert');
     const documents = requiredArray(command, 'insert', 'documents');
     const ordered = isOrdered(command);
+    // A view fails each document as a write error (mongod's performInserts), so no collection is created.
+    const viewError = viewWriteError(context.server.storage, context.dbName, coll);
+    if (viewError !== undefined) {
+      const writeErrors = (ordered ? documents.slice(0, 1) : documents).map((_doc, i) => writeErrorEntry(i, viewError));
+      return { n: 0, writeErrors, ok: 1 };
+    }
     const { collection } = context.server.storage.ensureCollection(context.dbName, coll);
     const writeErrors: Document[] = [];
     let n = 0;

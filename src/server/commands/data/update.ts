@@ -5,6 +5,7 @@ import { ErrorCodes } from '../../error-codes.js';
 import { isPlainDocument } from '../../query/bson-types.js';
 import { compileFilter } from '../../query/matcher.js';
 import { applyUpdate, updateKind, upsertSeed } from '../../query/update.js';
+import { checkNotView } from '../../query/views.js';
 import type { CollectionStore, Storage } from '../../storage/storage.js';
 import type { CommandHandler } from '../../types.js';
 import { checkHint, collectionName, isOrdered, letVariables, missingField, requiredArray, selectRecords, truthy, wrongType, writeErrorEntry } from './common.js';
@@ -99,6 +100,7 @@ export function performUpsert(collection: CollectionStore, statement: Pick<Updat
 }
 
 export function executeUpdate(storage: Storage, dbName: string, coll: string, statement: UpdateStatement, variables: Document | undefined): UpdateStatementResult {
+  checkNotView(storage, dbName, coll);
   const existing = storage.collection(dbName, coll);
   checkHint(existing, statement.hint);
   updateKind(statement.u);
