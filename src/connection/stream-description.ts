@@ -55,7 +55,8 @@ export function describeStream(hello: Document, options: DescribeOptions): Strea
   if (options.loadBalanced) {
     if (!(hello.serviceId instanceof ObjectId)) {
       throw new MongoRuntimeError(
-        `Driver attempted to initialize in load balancing mode, but the server at ${options.address} does not support this mode (no serviceId in its hello reply)`,
+        // The first sentence is the spec's wording, which tests match verbatim.
+        `Driver attempted to initialize in load balancing mode, but the server does not support this mode. (${options.address} sent no serviceId in its hello reply)`,
       );
     }
     serviceId = hello.serviceId;

@@ -43,6 +43,13 @@ export interface SessionHooks {
   inTransaction?(operation: Operation<unknown>): boolean;
   /** The server a sharded transaction is pinned to (one of this client's ServerHandles), if any. */
   pinnedServer?(operation: Operation<unknown>): unknown;
+  /** The connection a load-balanced transaction is pinned to (one of the pinned server's), if any. */
+  pinnedConnection?(operation: Operation<unknown>): unknown;
+  /**
+   * After decoration: whether a load-balanced transaction takes the attempt's connection over
+   * (the executor then never checks it in; `release` does, when the transaction unpins).
+   */
+  adoptConnection?(operation: Operation<unknown>, state: RetryState, connection: ConnectionHandle, release: () => void): boolean;
   /** Ends an implicit session the caller kept (ExecuteOptions.keepSession) once it is done with it. */
   releaseImplicit?(session: unknown): void;
 }
@@ -209,13 +216,22 @@ export class Executor {
     }
     state.server = server;
     state.serverDescription = server.description;
-    const pinned = options?.connection;
+    const hooks = this.settings.hooks;
+    const transactionPinned = options?.connection === undefined ? (hooks?.pinnedConnection?.(operation) as ConnectionHandle | undefined) : undefined;
+    const pinned = options?.connection ?? transactionPinned;
     const connection = pinned ?? (await server.checkOut(ctx));
     let keep = pinned !== undefined;
+    // A connection the transaction holds stays the transaction's, even for a cursor it opens.
+    let ownedByTransaction = transactionPinned !== undefined;
     try {
       const context: ExecutionContext = { server, connection };
       const body = operation.buildCommand(context);
       this.decorate(body, operation, state, server);
+      if (!keep && hooks?.adoptConnection?.(operation, state, connection, () => server.checkIn(connection)) === true) {
+        keep = true;
+        ownedByTransaction = true;
+        server.markPinned?.(connection, 'transaction');
+      }
       // After all blocking work (selection, checkout), so maxTimeMS is what is really left.
       if (ctx.csot) applyTimeoutFields(body, ctx, options?.maxTimeMS ?? 'deadline', minRoundTripTimeOf(server), operation.commandName);
       const sequences = operation.sequences?.(context);
@@ -239,8 +255,12 @@ export class Executor {
         throw error;
       }
       const result = operation.handleReply(reply, context);
-      if (options?.pinConnection === true && pinned === undefined) keep = true;
-      return { result, server, connection: keep ? connection : undefined, operationId: state.operationId, session: state.session };
+      if (options?.pinConnection === true && pinned === undefined && !ownedByTransaction) {
+        keep = true;
+        server.markPinned?.(connection, 'cursor');
+      }
+      const handedOver = keep && !ownedByTransaction;
+      return { result, server, connection: handedOver ? connection : undefined, operationId: state.operationId, session: state.session };
     } finally {
       if (!keep) server.checkIn(connection);
     }

@@ -72,6 +72,9 @@ export function isRetryableWriteError(error: unknown, maxWireVersion: number, se
 /** Retryable writes need sessions on the server (not a standalone) and a txnNumber. */
 export function serverSupportsRetryableWrites(server: Pick<ServerHandle, 'description'>): boolean {
   const d = server.description;
+  // A load balancer's description stays bare (no wire version, no session timeout): load-balanced
+  // deployments are 5.0+ mongoses, which all support retryable writes.
+  if (d.type === 'LoadBalancer') return true;
   return d.type !== 'Standalone' && d.maxWireVersion >= 6 && d.logicalSessionTimeoutMinutes !== undefined && d.logicalSessionTimeoutMinutes !== null;
 }
 

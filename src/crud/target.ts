@@ -62,6 +62,8 @@ export interface ServerHandle {
   };
   checkOut(ctx: TimeoutContextLike): Promise<ConnectionHandle>;
   checkIn(connection: ConnectionHandle): void;
+  /** Notes that a checked-out connection stays out for a cursor or a transaction (load-balanced mode). */
+  markPinned?(connection: ConnectionHandle, purpose: 'cursor' | 'transaction'): void;
   /** Lets SDAM/CMAP react to an operation's error (mark unknown, clear the pool). */
   handleError?(error: unknown, connection?: ConnectionHandle): void;
 }

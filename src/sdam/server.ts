@@ -92,6 +92,11 @@ export class Server {
     return connection;
   }
 
+  /** A checked-out connection stays out for a cursor or a transaction (load-balanced mode). */
+  markPinned(connection: Connection, purpose: 'cursor' | 'transaction'): void {
+    this.pool.markPinned(connection, purpose);
+  }
+
   checkIn(connection: Connection): void {
     this.running = Math.max(0, this.running - 1);
     this.pool.checkIn(connection);

@@ -1,5 +1,5 @@
-// mongrove-server's command line: [--port N] [--host H] [--auth] [--user NAME:PWD]... [--replSet NAME] [--help].
-export const USAGE = `Usage: mongrove-server [--port N] [--host H] [--auth] [--user NAME:PASSWORD]... [--replSet NAME]
+// mongrove-server's command line: [--port N] [--host H] [--auth] [--user NAME:PWD]... [--replSet NAME] [--loadBalanced] [--help].
+export const USAGE = `Usage: mongrove-server [--port N] [--host H] [--auth] [--user NAME:PASSWORD]... [--replSet NAME] [--loadBalanced]
 
 Starts mongrove's embedded MongoDB-wire-compatible server (for tests and
 development, never production) and prints its connection string on the first
@@ -11,6 +11,8 @@ line of stdout. Serves until SIGINT or SIGTERM.
   --user NAME:PASSWORD  create an admin-database user with the root role at start (repeatable)
   --replSet NAME        run as the primary of a one-member replica set NAME
                         (the printed connection string names the set)
+  --loadBalanced        behave as mongoses behind load balancers: the printed connection string
+                        (loadBalanced=true) fronts one service, the second line's fronts two
   --help                show this message
 `;
 
@@ -20,7 +22,7 @@ export interface CliUser {
 }
 
 export type CliCommand =
-  | { kind: 'serve'; host: string; port: number; auth?: boolean; users?: CliUser[]; replSet?: string }
+  | { kind: 'serve'; host: string; port: number; auth?: boolean; users?: CliUser[]; replSet?: string; loadBalanced?: boolean }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
 
@@ -28,6 +30,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let host = '127.0.0.1';
   let port = 0;
   let auth = false;
+  let loadBalanced = false;
   const users: CliUser[] = [];
   let replSet: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -35,6 +38,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--auth') {
       auth = true;
+      continue;
+    }
+    if (arg === '--loadBalanced') {
+      loadBalanced = true;
       continue;
     }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -58,5 +65,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (auth) command.auth = true;
   if (users.length > 0) command.users = users;
   if (replSet !== undefined) command.replSet = replSet;
+  if (loadBalanced) command.loadBalanced = true;
   return command;
 }

@@ -15,8 +15,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const server = await MemoryServer.start({ host: command.host, port: command.port, auth: command.auth, users: command.users, replSet: command.replSet });
+  const server = await MemoryServer.start({ host: command.host, port: command.port, auth: command.auth, users: command.users, replSet: command.replSet, loadBalanced: command.loadBalanced });
   process.stdout.write(`${server.uri}\n`);
+  if (server.multiServiceUri !== undefined) process.stdout.write(`${server.multiServiceUri}\n`);
   const shutdown = (): void => {
     server.stop().then(
       () => process.exit(0),

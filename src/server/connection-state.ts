@@ -1,7 +1,7 @@
 // Server-side state of each open client connection: what the handshake told
 // us (ConnectionInfo) and what was negotiated (compressors). Admin commands
 // (hello, connectionStatus, serverStatus) read and update it by connection id.
-import type { Document } from '../bson.js';
+import type { Document, ObjectId } from '../bson.js';
 import type { CompressorName } from '../wire/index.js';
 import { newConnectionAuthState, type ConnectionAuthState } from './auth/security.js';
 import type { ConnectionInfo } from './types.js';
@@ -14,6 +14,11 @@ export class ConnectionState {
   clientMetadataReceived = false;
   /** The user this connection authenticated as, and any SASL conversation in progress. */
   readonly auth: ConnectionAuthState = newConnectionAuthState();
+  /**
+   * Behind the simulated load balancer: the service (mongos) this connection reached, whose
+   * serviceId a load-balanced hello reports. Chosen once, when the connection is accepted.
+   */
+  serviceId: ObjectId | undefined;
 
   constructor(id: number, remoteAddress: string) {
     this.info = { id, appName: undefined, clientMetadata: undefined, remoteAddress };

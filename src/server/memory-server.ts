@@ -1,6 +1,7 @@
 // MemoryServer: the embedded server's programmatic entry point.
 //   const server = await MemoryServer.start();   // 127.0.0.1, ephemeral port
 //   new MongoClient(server.uri) ...; await server.stop();
+import { ObjectId } from '../bson.js';
 import { MongoInvalidArgumentError } from '../errors.js';
 import { ServerSecurity } from './auth/security.js';
 import { builtinHandlers } from './builtin-handlers.js';
@@ -14,7 +15,7 @@ import { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import { LocalSessionCache } from './local-sessions.js';
 import { ReplicaSetState } from './replication/replica-set.js';
 import { RETRYABLE_WRITE_COMMANDS, retryableWriteHandler } from './replication/retryable-write-handlers.js';
-import { hostString, type ServerAddress, type ServerRuntime } from './server-runtime.js';
+import { hostString, type LoadBalancerState, type ServerAddress, type ServerRuntime } from './server-runtime.js';
 import { transactionCommands } from './transactions/transaction-commands.js';
 import { Storage } from './storage/storage.js';
 import { TopologyVersion } from './topology-version.js';
@@ -49,6 +50,16 @@ export interface MemoryServerOptions {
    * (lsid + txnNumber) are deduplicated, and `uri` names the set. Default: a standalone.
    */
   replSet?: string;
+  /**
+   * Behaves as mongoses behind load balancers would for drivers: a hello carrying
+   * `loadBalanced: true` is answered as a mongos (`msg: 'isdbgrid'`) with a `serviceId`, and
+   * `uri` carries `loadBalanced=true`. The main port is a balancer fronting one service;
+   * `multiServiceUri` is a second port fronting two, each new connection routed to the next
+   * (round-robin), so pools see connections of two serviceIds. The services share all state.
+   * Combines with `replSet` (transactions need it): the replica set then stays the engine,
+   * hidden from load-balanced handshakes.
+   */
+  loadBalanced?: boolean;
 }
 
 export interface MemoryServerUser {
@@ -111,7 +122,10 @@ function dialHost(host: string): string {
 export class MemoryServer {
   private readonly runtime: ServerRuntime;
   private readonly listener: WireListener;
+  /** The balancer fronting two services (load-balanced mode only). */
+  private readonly multiListener: WireListener | undefined;
   private boundPort = 0;
+  private multiPort = 0;
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -119,6 +133,7 @@ export class MemoryServer {
     onError: (event: ServerErrorEvent) => void,
     security: ServerSecurity,
     private readonly replication: ReplicaSetState | undefined,
+    private readonly loadBalancer: LoadBalancerState | undefined,
   ) {
     const registry = new CommandRegistry();
     const failpoints = new FailPointRegistry();
@@ -137,6 +152,7 @@ export class MemoryServer {
       startedAt: new Date(),
       address: () => this.address,
       ...(replication !== undefined ? { replication } : {}),
+      ...(loadBalancer !== undefined ? { loadBalancer } : {}),
     };
     this.runtime = runtime;
     registry.registerAll(builtinHandlers(runtime));
@@ -157,19 +173,40 @@ export class MemoryServer {
         security.checkAccess(commandName, runtime.connections.get(connection.id)?.auth, body, dbName, connection.remoteAddress),
       ...(replication !== undefined ? { replication } : {}),
     });
-    this.listener = new WireListener({
+    const deps = {
       runtime,
       dispatcher,
-      onProtocolError: (error, connectionId) => onError({ kind: 'protocolError', connectionId, error }),
-    });
+      onProtocolError: (error: unknown, connectionId: number) => onError({ kind: 'protocolError', connectionId, error }),
+    };
+    if (loadBalancer === undefined) {
+      this.listener = new WireListener(deps);
+      this.multiListener = undefined;
+    } else {
+      const [first, second] = loadBalancer.serviceIds;
+      let routed = 0;
+      this.listener = new WireListener(deps, { routeToService: () => first });
+      this.multiListener = new WireListener(deps, { routeToService: () => (routed++ % 2 === 0 ? first : second) });
+    }
   }
 
   /** Starts a server and resolves once it is listening. */
   static async start(options: MemoryServerOptions = {}): Promise<MemoryServer> {
     const { host, port } = validatedOptions(options);
     const replication = options.replSet === undefined ? undefined : new ReplicaSetState(options.replSet);
-    const server = new MemoryServer(host, options.onError ?? defaultOnError, securityFrom(options), replication);
+    if (options.loadBalanced !== undefined && typeof options.loadBalanced !== 'boolean') {
+      throw new MongoInvalidArgumentError('MemoryServer loadBalanced must be a boolean');
+    }
+    const loadBalancer: LoadBalancerState | undefined = options.loadBalanced === true ? { serviceIds: [new ObjectId(), new ObjectId()] } : undefined;
+    const server = new MemoryServer(host, options.onError ?? defaultOnError, securityFrom(options), replication, loadBalancer);
     server.boundPort = await server.listener.listen(host, port);
+    if (server.multiListener !== undefined) {
+      try {
+        server.multiPort = await server.multiListener.listen(host, 0);
+      } catch (error) {
+        await server.listener.close();
+        throw error;
+      }
+    }
     return server;
   }
 
@@ -181,10 +218,25 @@ export class MemoryServer {
     return { host: dialHost(this.host), port: this.boundPort };
   }
 
-  /** "mongodb://127.0.0.1:PORT/", or "mongodb://127.0.0.1:PORT/?replicaSet=NAME" in replica-set mode. */
+  /**
+   * "mongodb://127.0.0.1:PORT/", "mongodb://127.0.0.1:PORT/?replicaSet=NAME" in replica-set mode,
+   * "mongodb://127.0.0.1:PORT/?loadBalanced=true" behind the load balancer (which hides the set).
+   */
   get uri(): string {
     const base = `mongodb://${hostString(this.address)}/`;
+    if (this.loadBalancer !== undefined) return `${base}?loadBalanced=true`;
     return this.replication === undefined ? base : `${base}?replicaSet=${encodeURIComponent(this.replication.setName)}`;
+  }
+
+  /** The services behind the balancers, when started with `loadBalanced` (`uri` reaches the first only). */
+  get serviceIds(): readonly ObjectId[] {
+    return this.loadBalancer?.serviceIds ?? [];
+  }
+
+  /** Load-balanced mode: the uri of the balancer fronting two services; undefined otherwise. */
+  get multiServiceUri(): string | undefined {
+    if (this.multiListener === undefined) return undefined;
+    return `mongodb://${hostString({ host: dialHost(this.host), port: this.multiPort })}/?loadBalanced=true`;
   }
 
   /** The replica set's name, when started with `replSet`. */
@@ -206,6 +258,7 @@ export class MemoryServer {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.listener.close();
+      await this.multiListener?.close();
       this.runtime.cursors.clear();
       this.runtime.localSessions.clear();
       this.runtime.failpoints.reset();

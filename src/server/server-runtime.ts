@@ -1,5 +1,6 @@
 // Everything one running server owns, shared by the wire server, the
 // dispatcher and the admin commands. Data handlers see only ServerContext.
+import type { ObjectId } from '../bson.js';
 import type { ServerSecurity } from './auth/security.js';
 import type { CommandRegistry } from './command-registry.js';
 import type { ConnectionDirectory } from './connection-state.js';
@@ -15,6 +16,16 @@ export interface ServerAddress {
   readonly port: number;
 }
 
+/**
+ * The simulated load balancers in front of this server: one fronting a single service (the
+ * main port) and one fronting two (a second port, routing connections round-robin). All
+ * services share this server's state, as mongoses share their cluster.
+ */
+export interface LoadBalancerState {
+  /** The services' ids; the first is the one the single-service balancer fronts. */
+  readonly serviceIds: readonly [ObjectId, ObjectId];
+}
+
 export interface ServerRuntime extends ServerContext {
   readonly cursors: MemoryCursorStore;
   readonly localSessions: LocalSessionCache;
@@ -27,6 +38,8 @@ export interface ServerRuntime extends ServerContext {
   readonly startedAt: Date;
   /** Present in one-member replica-set mode (MemoryServer.start({ replSet })). */
   readonly replication?: ReplicaSetState;
+  /** Present when started behind (simulated) load balancers: hellos with loadBalanced: true get a serviceId. */
+  readonly loadBalancer?: LoadBalancerState;
   /** The listening address ("host:port" in replies), known once listening. */
   address(): ServerAddress;
 }

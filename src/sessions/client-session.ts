@@ -187,7 +187,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
 
   /** Pinned to one mongos for the current transaction (sharded clusters only). */
   get isPinned(): boolean {
-    return this.transaction.pinnedServer !== undefined;
+    return this.transaction.pinnedServer !== undefined || this.transaction.pinnedConnection !== undefined;
   }
 
   /**
@@ -225,7 +225,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
     } catch (error) {
       labelCommitError(error);
       if (error instanceof MongoError && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('UnknownTransactionCommitResult'))) {
-        txn.pinnedServer = undefined;
+        txn.unpin();
       }
       throw error;
     } finally {
@@ -304,7 +304,7 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
   /** An open transaction is aborted first (errors ignored), then the server session goes back to the pool. */
   private async finish(): Promise<void> {
     if (this.transaction.isActive) await this.abortTransaction().catch(() => undefined);
-    this.transaction.pinnedServer = undefined;
+    this.transaction.unpin();
     this.ended = true;
     this.owner.releaseSession(this);
   }

@@ -242,6 +242,23 @@ export class ClientSessions<TClient = unknown> implements SessionOwner {
     return operation.session instanceof ClientSession ? this.transactions.pinnedServer(operation, operation.session) : undefined;
   }
 
+  /** The connection a load-balanced transaction is pinned to, for its later commands. */
+  pinnedConnection(operation: SessionOperation): unknown {
+    if (!this.loadBalanced) return undefined;
+    return operation.session instanceof ClientSession ? this.transactions.pinnedConnection(operation, operation.session) : undefined;
+  }
+
+  /**
+   * After an attempt is decorated: a load-balanced transaction keeps the connection it started
+   * on (true: the executor must not check it in; `release` does, when the transaction unpins).
+   */
+  adoptConnection(operation: SessionOperation, state: SessionRetryState, connection: unknown, release: () => void): boolean {
+    if (!this.loadBalanced) return false;
+    const session = state.session instanceof ClientSession ? state.session : undefined;
+    if (session === undefined || !this.transactions.applies(operation, session)) return false;
+    return this.transactions.adoptConnection(operation, session, connection, release);
+  }
+
   end(_operation: SessionOperation, state: SessionRetryState, error: unknown): void {
     if (!this.ownsImplicit.has(state)) return;
     this.ownsImplicit.delete(state);

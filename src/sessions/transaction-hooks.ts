@@ -38,7 +38,7 @@ export class TransactionHooks {
     txn.resetAfterEnd();
     if (!txn.isActive) {
       // A non-transactional operation unpins the session (sharded transactions).
-      txn.pinnedServer = undefined;
+      txn.unpin();
       return;
     }
     if (!isRead(operation)) return;
@@ -68,7 +68,7 @@ export class TransactionHooks {
       if (readConcern !== undefined) body.readConcern = readConcern;
       txn.markInProgress();
       this.starters.add(state);
-      if (topologyType === 'Sharded') txn.pinnedServer = server;
+      if (topologyType === 'Sharded' || topologyType === 'LoadBalanced') txn.pinnedServer = server;
     }
     body.autocommit = false;
   }
@@ -88,14 +88,33 @@ export class TransactionHooks {
     }
     if (endsTransaction(operation)) {
       // A retry of commit/abort selects a server afresh: the pinned mongos may be gone.
-      if (operation.commandName === 'abortTransaction' || isUnknownCommitResult(error)) txn.pinnedServer = undefined;
+      if (operation.commandName === 'abortTransaction' || isUnknownCommitResult(error)) txn.unpin();
       // After an overload error the server did no work: the commit retry keeps the write concern.
       if (operation.commandName === 'commitTransaction' && !isRetryableOverload(error)) txn.commitNeedsMajority = true;
       return;
     }
     if (!txn.isActive) return;
     if (isTransientInTransaction(error)) error.addErrorLabel(TRANSIENT_TRANSACTION_ERROR);
-    if (error instanceof MongoError && error.hasErrorLabel(TRANSIENT_TRANSACTION_ERROR)) txn.pinnedServer = undefined;
+    if (error instanceof MongoError && error.hasErrorLabel(TRANSIENT_TRANSACTION_ERROR)) txn.unpin();
+  }
+
+  /**
+   * Load-balanced mode: the connection the transaction's first command was sent on becomes
+   * the transaction's (true: the caller must not check it in; the transaction releases it).
+   */
+  adoptConnection(operation: SessionOperation, session: ClientSession<unknown>, connection: unknown, release: () => void): boolean {
+    const txn = session.transaction;
+    if (txn.pinnedServer === undefined || !(txn.isActive || endsTransaction(operation))) return false;
+    if (txn.pinnedConnection !== undefined) return txn.pinnedConnection.connection === connection;
+    txn.pinConnection({ connection, release });
+    return true;
+  }
+
+  /** The connection a load-balanced transaction is pinned to, for its later commands. */
+  pinnedConnection(operation: SessionOperation, session: ClientSession<unknown>): unknown {
+    const txn = session.transaction;
+    if (!txn.isActive && !(endsTransaction(operation) && txn.isCommitted)) return undefined;
+    return txn.pinnedConnection?.connection;
   }
 
   /** Commands of a pinned (sharded) transaction go to its mongos; commit/abort retries may go elsewhere. */

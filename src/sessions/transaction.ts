@@ -114,6 +114,13 @@ export function validateDefaultTransactionOptions(options: TransactionOptions | 
   maxCommitTimeOf(options.maxCommitTimeMS);
 }
 
+/** A connection held by a load-balanced transaction (crud's ConnectionHandle, opaque here). */
+export interface PinnedConnection {
+  readonly connection: unknown;
+  /** Checks the connection back into its pool. */
+  release(): void;
+}
+
 export class Transaction {
   private current: TransactionState = 'none';
   /** Options of the current (or last) transaction. */
@@ -125,8 +132,25 @@ export class Transaction {
   commitNeedsMajority = false;
   /** The latest recoveryToken a mongos returned in this transaction (sharded only). */
   recoveryToken: Document | undefined;
-  /** The mongos (sharded) the transaction runs on; opaque to this layer. */
+  /** The mongos (sharded) or load balancer the transaction runs on; opaque to this layer. */
   pinnedServer: unknown;
+  /** Load-balanced mode: the connection every command of the transaction uses, and how to give it back. */
+  pinnedConnection: PinnedConnection | undefined;
+
+  /** Pins the connection the transaction started on (load-balancers spec); a previous pin is released. */
+  pinConnection(pin: PinnedConnection): void {
+    if (this.pinnedConnection?.connection === pin.connection) return;
+    this.unpin();
+    this.pinnedConnection = pin;
+  }
+
+  /** Forgets the pinned server and checks the pinned connection (if any) back into its pool. */
+  unpin(): void {
+    this.pinnedServer = undefined;
+    const pin = this.pinnedConnection;
+    this.pinnedConnection = undefined;
+    pin?.release();
+  }
 
   get state(): TransactionState {
     return this.current;
@@ -147,7 +171,7 @@ export class Transaction {
     this.current = 'starting';
     this.commitNeedsMajority = false;
     this.recoveryToken = undefined;
-    this.pinnedServer = undefined;
+    this.unpin();
   }
 
   /** The first command of the transaction is being sent. */
@@ -179,7 +203,7 @@ export class Transaction {
 
   markAborted(): void {
     this.current = 'aborted';
-    this.pinnedServer = undefined;
+    this.unpin();
   }
 
   /** Any other operation after commit or abort leaves the transaction behind. */
@@ -187,7 +211,7 @@ export class Transaction {
     if (this.current === 'committed' || this.current === 'committed_empty' || this.current === 'aborted') {
       this.current = 'none';
       this.recoveryToken = undefined;
-      this.pinnedServer = undefined;
+      this.unpin();
     }
   }
 }

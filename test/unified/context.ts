@@ -18,7 +18,10 @@ export interface LoopControl {
 /** Per target: the driver under test, the deployment and the internal client. */
 export interface RunnerEnv {
   adapter: DriverAdapter;
+  /** The deployment; on a load-balanced target, the balancer fronting one service (singleMongosLoadBalancedUri). */
   uri: string;
+  /** Load-balanced target: the balancer fronting several services (multiMongosLoadBalancedUri). */
+  multiMongosUri?: string;
   internal: ClientHandle;
   info: ServerInfo;
   loop?: LoopControl;

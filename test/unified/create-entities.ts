@@ -41,6 +41,12 @@ export function buildClientUri(base: string, uriOptions: Document | undefined, u
   return cs.toString();
 }
 
+/** useMultipleMongoses on a load-balanced target: true or unset picks the balancer fronting several services. */
+function clientBaseUri(ctx: TestContext, spec: ClientEntitySpec): string {
+  const multi = ctx.env.multiMongosUri;
+  return multi !== undefined && spec.useMultipleMongoses !== false ? multi : ctx.env.uri;
+}
+
 async function createClient(ctx: TestContext, spec: ClientEntitySpec): Promise<ClientEntity> {
   const stores = (spec.storeEventsAsEntities ?? []).map((s) => {
     const list: Document[] = [];
@@ -59,7 +65,7 @@ async function createClient(ctx: TestContext, spec: ClientEntitySpec): Promise<C
     closed: false,
   };
   entity.handle = await ctx.env.adapter.createClient({
-    uri: buildClientUri(ctx.env.uri, spec.uriOptions, ctx.usesFailPoints),
+    uri: buildClientUri(clientBaseUri(ctx, spec), spec.uriOptions, ctx.usesFailPoints),
     serverApi: spec.serverApi,
     minHeartbeatFrequencyMS: ctx.usesFailPoints && spec.uriOptions?.heartbeatFrequencyMS === undefined ? FAILPOINT_MIN_HEARTBEAT_MS : undefined,
     onEvent: (e) => recordEvent(entity, stores, e),

@@ -75,6 +75,9 @@ export interface UnifiedSuiteOptions {
 /** The standalone when the test admits it, else the one-member replica set rs0. */
 export const PER_TEST_TARGETS: readonly TargetTopology[] = ['single', 'replicaset'];
 
+/** Load-balancer suites: the simulated load balancer, and the standalone for the tests that forbid one. */
+export const LOAD_BALANCED_TARGETS: readonly TargetTopology[] = ['load-balanced', 'single'];
+
 function suiteTopologies(options: UnifiedSuiteOptions): readonly TargetTopology[] {
   if (options.topology !== undefined && options.topologies !== undefined) {
     throw new Error(`registerUnifiedSuite(${options.spec}): give either topology or topologies, not both`);

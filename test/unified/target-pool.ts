@@ -8,7 +8,7 @@ import type { LoopControl, RunnerEnv } from './context.js';
 import type { UnifiedFile, UnifiedTest } from './model.js';
 import { admitsTopology, discoverServer } from './requirements.js';
 import { skipReasonFor } from './runner.js';
-import { isExternalTarget, startTarget, type Target, type TargetTopology } from './target.js';
+import { isExternalTarget, startTarget, unavailableTopology, type Target, type TargetTopology } from './target.js';
 
 export interface TargetPoolOptions {
   adapter: DriverAdapter;
@@ -49,7 +49,8 @@ export class TargetPool {
       const { adapter, loop } = this.options;
       const internal = await adapter.createClient({ uri: target.uri, onEvent: () => {} });
       const info = await discoverServer(internal, target.uri);
-      return { adapter, uri: target.uri, internal, info, ...(loop ? { loop } : {}) };
+      const multi = target.multiMongosUri;
+      return { adapter, uri: target.uri, ...(multi !== undefined ? { multiMongosUri: multi } : {}), internal, info, ...(loop ? { loop } : {}) };
     })();
     this.started.set(topology, { env, target: () => target });
     return env;
@@ -62,6 +63,11 @@ export class TargetPool {
       // Without MONGODB_URI the topology is known before starting: do not start a server the test cannot use.
       if (!this.external && !(admitsTopology(file.runOnRequirements, topology) && admitsTopology(test.runOnRequirements, topology))) {
         reasons.push(`runOnRequirements not met by ${topology} (topologies)`);
+        continue;
+      }
+      const unavailable = this.external ? undefined : unavailableTopology(topology);
+      if (unavailable !== undefined) {
+        reasons.push(unavailable);
         continue;
       }
       const env = await this.envFor(topology);

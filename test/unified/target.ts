@@ -8,8 +8,14 @@
 // Embedded and mongod targets are started lazily per vitest file and stopped after it.
 import { MemoryServer } from '../../src/server/index.js';
 
-/** What a suite asks of a started server: a standalone (default) or a one-member replica set. */
-export type TargetTopology = 'single' | 'replicaset';
+/**
+ * What a suite asks of a started server: a standalone (default), a one-member replica set, or
+ * the replica set behind a simulated load balancer ('load-balanced': the embedded server answers
+ * load-balanced handshakes as a mongos with a serviceId, and its uri carries loadBalanced=true).
+ * Such a target has the unified format's two load-balancer uris: `uri` fronts a single service
+ * (mongos), `multiMongosUri` two (clients with useMultipleMongoses true or unset use it).
+ */
+export type TargetTopology = 'single' | 'replicaset' | 'load-balanced';
 
 export interface TargetOptions {
   topology?: TargetTopology;
@@ -27,6 +33,8 @@ export type TargetOrigin = 'embedded' | 'external' | 'mongod';
 
 export interface Target {
   uri: string;
+  /** Load-balanced targets: the balancer fronting several services (multiMongosLoadBalancedUri). */
+  multiMongosUri?: string;
   origin: TargetOrigin;
   stop(): Promise<void>;
 }
@@ -58,20 +66,30 @@ export function isExternalTarget(env: Readonly<Record<string, string | undefined
   return targetSource(env).kind === 'external';
 }
 
+/** Why this environment cannot start a target of `topology` (undefined: it can). */
+export function unavailableTopology(topology: TargetTopology): string | undefined {
+  if (topology === 'load-balanced' && targetSource().kind === 'mongod') return `${TARGET_VARIABLE}=mongod has no load balancer`;
+  return undefined;
+}
+
 export async function startTarget(options: TargetOptions = {}): Promise<Target> {
   const source = targetSource();
   if (source.kind === 'external') return { uri: source.uri, origin: 'external', stop: async () => {} };
   if (source.kind === 'mongod') {
+    if (options.topology === 'load-balanced') throw new Error(`${TARGET_VARIABLE}=mongod cannot start a load-balanced target (no load balancer)`);
     // Loaded only on demand: the default run never touches mongodb-memory-server-core.
     const { startMongodTarget } = await import('./mongod-target.js');
     return startMongodTarget(options);
   }
   const server = await MemoryServer.start({
     ...(options.topology === 'replicaset' ? { replSet: EMBEDDED_REPLICA_SET } : {}),
+    // Transactions need the replica set's engine; the load balancer hides it from handshakes.
+    ...(options.topology === 'load-balanced' ? { replSet: EMBEDDED_REPLICA_SET, loadBalanced: true } : {}),
     ...(options.auth === true ? { auth: true, users: [{ ...TARGET_USER }] } : {}),
   });
-  const uri = options.auth === true ? withCredentials(server.uri) : server.uri;
-  return { uri, origin: 'embedded', stop: () => server.stop() };
+  const credentialed = (plain: string): string => (options.auth === true ? withCredentials(plain) : plain);
+  const multi = server.multiServiceUri;
+  return { uri: credentialed(server.uri), ...(multi !== undefined ? { multiMongosUri: credentialed(multi) } : {}), origin: 'embedded', stop: () => server.stop() };
 }
 
 export function withCredentials(uri: string): string {

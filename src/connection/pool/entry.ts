@@ -4,6 +4,9 @@ import type { Waiter } from './wait-queue.js';
 
 export type EntryState = 'pending' | 'available' | 'inUse' | 'closed';
 
+/** Why a checked-out connection stays out past one operation (load-balancers spec, Connection Tracking). */
+export type PinPurpose = 'cursor' | 'transaction';
+
 export interface Entry<C> {
   readonly id: number;
   state: EntryState;
@@ -16,6 +19,8 @@ export interface Entry<C> {
   readonly abort: AbortController;
   /** The checkout this establishment serves (undefined when populating minPoolSize). */
   waiter: Waiter<C> | undefined;
+  /** Set while checked out for a cursor or a transaction; cleared at check-in. */
+  pinnedFor?: PinPurpose;
 }
 
 /** Monotonic milliseconds, for CMAP event durations and idle times. */

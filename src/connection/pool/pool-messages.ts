@@ -22,18 +22,33 @@ export function poolInterruptedError(address: string): MongoPoolClearedError {
   return new MongoPoolClearedError(address, `Connection to ${address} interrupted due to server monitor timeout`);
 }
 
+/** Checked-out connections by purpose (load-balanced pools only). */
+export interface PinnedCounts {
+  cursors: number;
+  transactions: number;
+  other: number;
+}
+
 /** waitQueueTimeoutMS expired before a connection became available. */
 export function waitQueueTimeoutError(
   address: string,
   waitedMS: number,
   stats: PoolStats,
   options: ResolvedPoolOptions,
+  pinned?: PinnedCounts,
 ): MongoWaitQueueTimeoutError {
   const { inUse, pending, available, waiting } = stats;
   const maxPoolSize = options.maxPoolSize === 0 ? 'unlimited' : String(options.maxPoolSize);
+  // Load-balanced pools lead with the spec's wording, naming what holds the connections.
+  const purposes =
+    pinned === undefined
+      ? ''
+      : `Timeout waiting for connection from the connection pool. maxPoolSize: ${options.maxPoolSize}, ` +
+        `connections in use by cursors: ${pinned.cursors}, connections in use by transactions: ${pinned.transactions}, ` +
+        `connections in use by other operations: ${pinned.other}. `;
   return new MongoWaitQueueTimeoutError(
     address,
-    `Timed out while checking out a connection from connection pool ${address} after ` +
+    `${purposes}Timed out while checking out a connection from connection pool ${address} after ` +
       `${Math.round(waitedMS)} ms (waitQueueTimeoutMS: ${options.waitQueueTimeoutMS}): ` +
       `${inUse} checked out, ${pending} pending (being established), ${available} available, ` +
       `${waiting} other checkouts waiting; maxPoolSize: ${maxPoolSize}, maxConnecting: ${options.maxConnecting}`,

@@ -8,7 +8,7 @@ import type { CheckOutFailedReason, CmapEventMap, ConnectionClosedReason } from 
 import { noEvents, type EventTarget } from '../../monitoring/event-sink.js';
 import { TimeoutContext, type TimeoutCause } from '../timeout-context.js';
 import { PoolConnections } from './connections.js';
-import { now, type Entry } from './entry.js';
+import { now, type Entry, type PinPurpose } from './entry.js';
 import {
   explicitPoolOptions,
   resolvePoolOptions,
@@ -16,7 +16,7 @@ import {
   type PoolableConnection,
   type ResolvedPoolOptions,
 } from './options.js';
-import { poolClearedError, poolInterruptedError, waitQueueTimeoutError, type PoolStats } from './pool-messages.js';
+import { poolClearedError, poolInterruptedError, waitQueueTimeoutError, type PinnedCounts, type PoolStats } from './pool-messages.js';
 import { PoolMaintenance } from './maintenance.js';
 import { ServiceGenerations } from './service-generations.js';
 import type { CheckOutOptions, ClearOptions, ConnectionPoolConfig, PoolState } from './pool-types.js';
@@ -93,6 +93,25 @@ export class ConnectionPool<C extends PoolableConnection> {
     return conn.generation !== this.generationFor(conn.serviceId);
   }
 
+  /**
+   * Records why a checked-out connection stays out (load-balanced cursors and transactions),
+   * for the wait-queue timeout message; check-in forgets it.
+   */
+  markPinned(conn: C, purpose: PinPurpose): void {
+    const entry = this.connections.entryOf(conn);
+    if (entry !== undefined && entry.state === 'inUse') entry.pinnedFor = purpose;
+  }
+
+  private pinnedCounts(): PinnedCounts {
+    const counts: PinnedCounts = { cursors: 0, transactions: 0, other: 0 };
+    for (const entry of this.connections.checkedOut()) {
+      if (entry.pinnedFor === 'cursor') counts.cursors += 1;
+      else if (entry.pinnedFor === 'transaction') counts.transactions += 1;
+      else counts.other += 1;
+    }
+    return counts;
+  }
+
   stats(): PoolStats {
     return {
       total: this.connections.total,
@@ -144,6 +163,7 @@ export class ConnectionPool<C extends PoolableConnection> {
     if (entry.state !== 'inUse') {
       throw new MongoInvalidArgumentError(`connection ${conn.id} to ${this.address} is not checked out (state: ${entry.state})`);
     }
+    entry.pinnedFor = undefined;
     if (this.events.wants('connectionCheckedIn')) {
       this.events.emit('connectionCheckedIn', { name: 'connectionCheckedIn', address: this.address, connectionId: entry.id });
     }
@@ -329,7 +349,7 @@ export class ConnectionPool<C extends PoolableConnection> {
 
   private timeoutError(cause: TimeoutCause, timeout: TimeoutContext, startedAt: number): Error {
     if (cause.kind !== 'cap') return timeout.errorFor(cause, `checkout from connection pool ${this.address}`);
-    return waitQueueTimeoutError(this.address, now() - startedAt, this.stats(), this.options);
+    return waitQueueTimeoutError(this.address, now() - startedAt, this.stats(), this.options, this.options.loadBalanced ? this.pinnedCounts() : undefined);
   }
 
   private clearedError(): Error {
@@ -367,8 +387,10 @@ export class ConnectionPool<C extends PoolableConnection> {
 
   private perishedReason(entry: Entry<C>, checkIdle: boolean): ConnectionClosedReason | undefined {
     if (this.poolState === 'closed') return 'poolClosed';
-    if (this.isEntryStale(entry)) return 'stale';
+    // A connection that broke (e.g. a pinned one after a network error) closes for that error,
+    // even when the pool was cleared meanwhile (load-balancers cursors tests).
     if (entry.conn?.closed === true) return 'error';
+    if (this.isEntryStale(entry)) return 'stale';
     if (checkIdle && this.options.maxIdleTimeMS > 0 && now() - entry.availableSince > this.options.maxIdleTimeMS) return 'idle';
     return undefined;
   }

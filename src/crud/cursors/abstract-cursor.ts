@@ -2,7 +2,7 @@
 // command, later ones from getMore on the same server; killCursors when the
 // application stops early (close(), `break` out of for-await, limit reached).
 import type { Document, Long } from '../../bson.js';
-import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError, MongoOperationTimeoutError, MongoServerError } from '../../errors.js';
+import { MongoCursorExhaustedError, MongoCursorInUseError, MongoInvalidArgumentError, MongoNetworkError, MongoOperationTimeoutError, MongoServerError } from '../../errors.js';
 import type { TimeoutContext } from '../../connection/timeout-context.js';
 import { contextFor, type MaxTimeMSPolicy } from '../csot.js';
 import { planCursorTimeout, type CursorCloseOptions, type TimeoutMode, type TimeoutPlan } from './cursor-timeout.js';
@@ -42,6 +42,8 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   private ns = { db: '', collection: '' };
   private server: ServerHandle | undefined;
   private pinned: ConnectionHandle | undefined;
+  /** The pinned connection failed with a network error: no killCursors may be sent on it. */
+  private pinnedBroken = false;
   /** The implicit session the opening command ran in; getMores reuse it until the cursor ends. */
   private implicitSession: unknown;
   private operationId: number | undefined;
@@ -280,6 +282,12 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       // The iteration ends here: free the server cursor rather than leave it for the server to reap
       // (unless the server says it is already gone). A timed-out next() leaves the cursor as it
       // is: the application may call it again or close() it (with a fresh timeout).
+      // A cursor pinned to a connection (load-balanced mode) keeps it until close() (load-balancers
+      // spec): after a network error that connection is dead, so close() only checks it in.
+      if (this.pinned !== undefined) {
+        if (error instanceof MongoNetworkError) this.pinnedBroken = true;
+        throw error;
+      }
       if (!isCursorNotFound(error) && !(error instanceof MongoOperationTimeoutError)) await this.kill();
       throw error;
     }
@@ -369,7 +377,7 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
     const id = this.cursorId;
     const server = this.server;
     this.exhausted = true;
-    if (id !== undefined && !id.isZero() && server !== undefined && !this.executor.settings.target.closed) {
+    if (id !== undefined && !id.isZero() && server !== undefined && !this.executor.settings.target.closed && !this.pinnedBroken) {
       this.cursorId = undefined;
       const op = new KillCursorsOperation(this.ns.db, this.ns.collection, [id], this.session());
       const limit = timeoutMS ?? this.timeoutPlan?.timeoutMS;

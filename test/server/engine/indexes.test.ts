@@ -14,7 +14,7 @@ describe('indexes', () => {
         { v: 2, key: { u: 1 }, name: 'uniq', unique: true, sparse: true },
       ],
       id: 0n,
-      ns: 'db.$cmd.listIndexes.c',
+      ns: 'db.c',
     });
     expect(await run(ctx, { createIndexes: 'c', indexes: [{ key: { a: 1, b: -1 } }] }))
       .toEqual({ createdCollectionAutomatically: false, numIndexesBefore: 3, numIndexesAfter: 3, note: 'all indexes already exist', ok: 1 });

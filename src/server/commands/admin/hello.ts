@@ -2,7 +2,7 @@
 // standalone we are always writable primary; in replica-set mode, the primary
 // of a one-member set. The first hello may carry client
 // metadata (recorded for appName-scoped failpoints) and a compression list.
-import type { Document } from '../../../bson.js';
+import type { Document, ObjectId } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import {
@@ -16,6 +16,16 @@ import {
 } from '../../server-runtime.js';
 import type { CommandHandler } from '../../types.js';
 import { negotiateCompressors } from '../../wire-server/compression.js';
+
+/**
+ * The serviceId to answer with when a hello asks for load-balanced mode (load-balancers spec).
+ * A server not behind a load balancer answers such a hello without one, as mongod does: the
+ * driver then refuses the connection itself ("... the server does not support this mode").
+ */
+function loadBalancedHandshake(runtime: ServerRuntime, command: Document, routedTo: ObjectId | undefined): ObjectId | undefined {
+  if (command.loadBalanced !== true || runtime.loadBalancer === undefined) return undefined;
+  return routedTo ?? runtime.loadBalancer.serviceIds[0];
+}
 
 export function helloCommand(runtime: ServerRuntime): CommandHandler {
   return {
@@ -41,7 +51,9 @@ export function helloCommand(runtime: ServerRuntime): CommandHandler {
       const legacy = Object.keys(command)[0] !== 'hello';
       const reply: Document = {};
       if (command.helloOk === true) reply.helloOk = true;
-      if (runtime.replication !== undefined) Object.assign(reply, runtime.replication.helloFields(hostString(runtime.address()), legacy));
+      const balanced = loadBalancedHandshake(runtime, command, state?.serviceId);
+      if (balanced !== undefined) Object.assign(reply, legacy ? { ismaster: true } : { isWritablePrimary: true }, { msg: 'isdbgrid', serviceId: balanced });
+      else if (runtime.replication !== undefined) Object.assign(reply, runtime.replication.helloFields(hostString(runtime.address()), legacy));
       else if (legacy) reply.ismaster = true;
       else reply.isWritablePrimary = true;
       Object.assign(reply, {

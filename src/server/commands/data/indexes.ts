@@ -100,7 +100,7 @@ export const listIndexesHandler: CommandHandler = {
     checkNotView(context.server.storage, context.dbName, coll);
     const batchSize = (command.cursor as Document | undefined)?.batchSize;
     const cursor = context.server.cursors.open(collection.indexes(), {
-      ...cursorOptions(command, context, `${context.dbName}.$cmd.listIndexes.${coll}`),
+      ...cursorOptions(command, context, `${context.dbName}.${coll}`),
       ...(typeof batchSize === 'number' ? { batchSize } : {}),
     });
     return { cursor, ok: 1 };
