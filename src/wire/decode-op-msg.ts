@@ -1,9 +1,13 @@
 // OP_MSG decoding: strict structural validation up front, the body kept as bytes
-// and deserialized only when asked for (once), sequence documents decoded eagerly.
+// and deserialized only when asked for (once). A sequence document is deserialized
+// eagerly unless a walk of its bytes shows bson would accept it and give back the same
+// bytes (bson-inspect): those stay bytes (a receiver may store them as they are) and are
+// deserialized only when the sequence's documents are read.
 import type { DeserializeOptions, Document } from '../bson.js';
 import { MongoWireProtocolError } from '../errors.js';
 import { crc32c } from './crc32c.js';
 import { HEADER_SIZE, type MessageHeader } from './header.js';
+import { isStorableAsIs } from './bson-inspect.js';
 import { documentEnd, readDocument } from './read-document.js';
 import {
   MSG_FLAG_CHECKSUM_PRESENT,
@@ -115,14 +119,67 @@ function decodeSequence(
   if (sequences.some((sequence) => sequence.identifier === identifier)) {
     throw new MongoWireProtocolError(`OP_MSG has two kind-1 sections with identifier '${identifier}'; identifiers must be unique`);
   }
-  const documents: Document[] = [];
+  const raw: Array<Uint8Array | undefined> = [];
+  const decoded: Array<Document | undefined> = [];
   let offset = start + 4 + terminator + 1;
   while (offset < end) {
-    const what = `document ${documents.length} of OP_MSG sequence '${identifier}'`;
+    const what = `document ${raw.length} of OP_MSG sequence '${identifier}'`;
     const documentStop = documentEnd(frame, offset, end, what);
-    documents.push(readDocument(frame.subarray(offset, documentStop), deserializeOptions, what));
+    const bytes = frame.subarray(offset, documentStop);
+    if (isStorableAsIs(bytes)) {
+      raw.push(bytes);
+      decoded.push(undefined);
+    } else {
+      raw.push(undefined);
+      decoded.push(readDocument(bytes, deserializeOptions, what));
+    }
     offset = documentStop;
   }
-  sequences.push({ identifier, documents });
+  sequences.push(receivedSequence(identifier, raw, decoded, deserializeOptions));
   return end;
+}
+
+/** What a received sequence keeps besides its plain `{ identifier, documents }` shape. */
+export interface ReceivedDocuments {
+  /** Each document's bytes (a view into the frame) when they equal its deserialize-then-serialize form, else undefined. */
+  readonly raw: ReadonlyArray<Uint8Array | undefined>;
+  /** Document `index`, deserialized (once) with the message's options. */
+  documentAt(index: number): Document;
+}
+
+const received = new WeakMap<DocumentSequence, ReceivedDocuments>();
+
+/** The bytes-level view of a sequence decodeMessage produced (undefined for any other sequence). */
+export function receivedDocuments(sequence: DocumentSequence): ReceivedDocuments | undefined {
+  return received.get(sequence);
+}
+
+function receivedSequence(
+  identifier: string,
+  raw: Array<Uint8Array | undefined>,
+  decoded: Array<Document | undefined>,
+  deserializeOptions: DeserializeOptions | undefined,
+): DocumentSequence {
+  const documentAt = (index: number): Document => {
+    let document = decoded[index];
+    if (document === undefined) {
+      document = readDocument(raw[index] ?? new Uint8Array(0), deserializeOptions, `document ${index} of OP_MSG sequence '${identifier}'`);
+      decoded[index] = document;
+    }
+    return document;
+  };
+  let documents: Document[] | undefined;
+  // A plain object (callers compare and spread sequences), with `documents` decoded on first read.
+  const sequence = { identifier } as DocumentSequence;
+  Object.defineProperty(sequence, 'documents', {
+    enumerable: true,
+    configurable: true,
+    get: () => (documents ??= decoded.map((_, index) => documentAt(index))),
+    set: (value: Document[]) => {
+      documents = value;
+      received.delete(sequence);
+    },
+  });
+  received.set(sequence, { raw, documentAt });
+  return sequence;
 }

@@ -5,3 +5,4 @@ export { decodeMessage, decodeMessageAsync } from './decode.js';
 export { encodeMessage, encodeMessageAsync } from './encode.js';
 export { MessageFramer } from './framer.js';
 export { HEADER_SIZE, nextRequestId, readMessageLength, readOpCode, readRequestId, readResponseTo } from './header.js';
+export { receivedDocuments, type ReceivedDocuments } from './decode-op-msg.js';

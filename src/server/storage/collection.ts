@@ -9,7 +9,7 @@ import { valuesEqual } from '../query/compare.js';
 import { IndexState, type IndexSpec } from './index-state.js';
 import { enforceValidator } from './validation.js';
 import { firstElementDocument, withIdElementFirst } from './bson-elements.js';
-import { RawDocument } from './raw-document.js';
+import { copyWithIdFirst, leadingIdValue, RawDocument } from './raw-document.js';
 import { copyDocument, decode, MAX_BSON_OBJECT_SIZE } from './values.js';
 
 export type { IndexSpec } from './index-state.js';
@@ -205,9 +205,13 @@ export class CollectionStore {
   /** Validates and stores a copy of `doc`; returns the stored _id. */
   insert(doc: Document, options: WriteOptions = {}): unknown {
     if (doc._id !== undefined) validateId(doc._id);
-    const record = this.prepare(storedBytes(doc), 'insert');
+    return this.storeInsert(this.prepare(storedBytes(doc), 'insert'), options);
+  }
+
+  /** `id`: the stored _id when the caller already decoded it. */
+  private storeInsert(record: StoredRecord, options: WriteOptions, id?: unknown): unknown {
     const needsObject = !this.onlyIdIndexed || this.options.validator !== undefined;
-    const keyed = needsObject ? record.doc : { _id: storedId(record.bytes) };
+    const keyed = needsObject ? record.doc : { _id: id ?? storedId(record.bytes) };
     enforceValidator(this.options, keyed, undefined, options.bypassDocumentValidation === true);
     const rid = this.nextRecordId++;
     this.checkUnique(keyed, rid);
@@ -217,6 +221,30 @@ export class CollectionStore {
     this.observer?.inserted(this, record.bytes, options);
     this.enforceCap();
     return needsObject ? copyDocument({ _id: keyed._id })._id : keyed._id;
+  }
+
+  /**
+   * False when a subclass changes what an insert does (a transaction's copy): raw
+   * inserts would bypass it, so callers insert the decoded document instead.
+   */
+  get acceptsRawInserts(): boolean {
+    return this.insert === CollectionStore.prototype.insert;
+  }
+
+  /**
+   * insert() for a document received as BSON bytes that equal serialize(deserialize(bytes))
+   * (the caller checked): the same validation, errors and result, without decoding it.
+   */
+  insertRaw(bytes: Uint8Array, options: WriteOptions = {}): unknown {
+    // A fresh copy either way: the received bytes are a view into a network buffer.
+    const withId = copyWithIdFirst(bytes);
+    if (withId === undefined) {
+      const id = new ObjectId();
+      return this.storeInsert(this.prepare(withIdElementFirst(bytes, id), 'insert'), options, id);
+    }
+    const id = leadingIdValue(withId) ?? storedId(withId);
+    validateId(id);
+    return this.storeInsert(this.prepare(withId, 'insert'), options, id);
   }
 
   /** Replaces a stored document in place (natural order kept). */

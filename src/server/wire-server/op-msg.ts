@@ -3,7 +3,8 @@
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
-import type { DecodedOpMsg } from '../../wire/index.js';
+import { receivedDocuments, type DecodedOpMsg, type DocumentSequence } from '../../wire/index.js';
+import { lazyDocumentArray } from './lazy-documents.js';
 import { canonicalDocument, canonicalValue } from './canonical.js';
 
 export interface OpMsgCommand {
@@ -22,6 +23,12 @@ function storedAsIs(body: Document, field: string): boolean {
   return field === 'documents' && Object.keys(body)[0] === 'insert';
 }
 
+/** insert's documents: left as bytes until read, so storage can keep the bytes the client sent. */
+function storedDocuments(sequence: DocumentSequence): unknown[] {
+  const received = receivedDocuments(sequence);
+  return received === undefined ? sequence.documents : lazyDocumentArray(received);
+}
+
 export function commandFromOpMsg(message: DecodedOpMsg): OpMsgCommand {
   const body = message.body();
   for (const key of Object.keys(body)) if (!storedAsIs(body, key)) body[key] = canonicalValue(body[key]);
@@ -32,7 +39,7 @@ export function commandFromOpMsg(message: DecodedOpMsg): OpMsgCommand {
         `Duplicate field '${sequence.identifier}': it appears both in the command body and as a document sequence`,
       );
     }
-    body[sequence.identifier] = storedAsIs(body, sequence.identifier) ? sequence.documents : sequence.documents.map(canonicalDocument);
+    body[sequence.identifier] = storedAsIs(body, sequence.identifier) ? storedDocuments(sequence) : sequence.documents.map(canonicalDocument);
   }
   const dbName = body.$db;
   if (typeof dbName !== 'string' || dbName.length === 0) {

@@ -3,6 +3,7 @@ import type { Document } from '../../../bson.js';
 import { isPlainDocument } from '../../query/bson-types.js';
 import { viewWriteError } from '../../query/views.js';
 import type { CommandHandler } from '../../types.js';
+import { unreadDocumentBytes } from '../../wire-server/lazy-documents.js';
 import { collectionName, isOrdered, requiredArray, wrongType, writeErrorEntry } from './common.js';
 
 export const insertHandler: CommandHandler = {
@@ -19,10 +20,18 @@ export const insertHandler: CommandHandler = {
     }
     const { collection } = context.server.storage.ensureCollection(context.dbName, coll);
     const writeErrors: Document[] = [];
+    const raw = collection.acceptsRawInserts;
     let n = 0;
     for (let i = 0; i < documents.length; i++) {
-      const doc: unknown = documents[i];
       try {
+        // Bytes the client sent, when no one has read the document: stored without decoding it.
+        const bytes = raw ? unreadDocumentBytes(documents, i) : undefined;
+        if (bytes !== undefined) {
+          collection.insertRaw(bytes);
+          n++;
+          continue;
+        }
+        const doc: unknown = documents[i];
         if (!isPlainDocument(doc)) throw wrongType('insert', `documents.${i}`, doc, 'object');
         collection.insert(doc);
         n++;
