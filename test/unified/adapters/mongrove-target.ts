@@ -5,6 +5,7 @@
 // that hello returns, i.e. up to heartbeatFrequencyMS. A short one keeps each retry test
 // near 100 ms instead of the runner's 500 ms.
 import { nodeDnsResolver } from '../../../src/connection/srv/resolver.js';
+import type { DriverInfo } from '../../../src/connection/uri/types.js';
 import type { TimeoutContext } from '../../../src/connection/timeout-context.js';
 import type { TargetFactory } from '../../../src/index.js';
 import { topologySettingsFrom } from '../../../src/sdam/topology-settings.js';
@@ -26,6 +27,15 @@ class FastRecheckTarget implements OperationTarget {
 
   get topologyType(): TopologyTypeName {
     return this.topology.topologyType;
+  }
+
+  /** As TopologyTarget: without it the client would fall back to the last server's value and, on close, wait to select an Unknown server for endSessions. */
+  get logicalSessionTimeoutMinutes(): number | null {
+    return this.topology.description.logicalSessionTimeoutMinutes ?? null;
+  }
+
+  appendMetadata(info: DriverInfo): void {
+    this.topology.appendMetadata(info);
   }
 
   private open(): Topology {
