@@ -6,6 +6,7 @@ import { MongoInvalidArgumentError, MongoRuntimeError, MongoServerError } from '
 import type { AuthConnection, AuthenticatorOptions, ConnectionAuthenticator, HelloReplyView } from './authenticator.js';
 import type { MongoCredentials } from './credentials.js';
 import { ScramConversation, type ScramKeys, type ScramMechanism } from './scram.js';
+import { isDocument } from '../util/is-document.js';
 
 /** A conversation started speculatively in this connection's hello. */
 interface SpeculativeStart {
@@ -125,9 +126,6 @@ export function negotiatedMechanism(saslSupportedMechs: unknown): ScramMechanism
   return Array.isArray(saslSupportedMechs) && saslSupportedMechs.includes('SCRAM-SHA-256') ? 'SCRAM-SHA-256' : 'SCRAM-SHA-1';
 }
 
-function isDocument(value: unknown): value is Document {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** SASL payloads come back as BinData (or, from old servers, base64 strings). */
 function payloadBytes(payload: unknown): Uint8Array {

@@ -7,6 +7,7 @@ import { CommandError } from './command-error.js';
 import { ErrorCodes } from './error-codes.js';
 import { numberValue } from './failpoints/failpoint.js';
 import { checkStableApi, typeName } from './stable-api.js';
+import { isDocument } from '../util/is-document.js';
 
 /** maxBsonObjectSize plus the 16 KiB a real server allows for command overhead. */
 export const MAX_COMMAND_BYTES = 16 * 1024 * 1024 + 16 * 1024;
@@ -111,6 +112,3 @@ function checkReadConcernSupport(commandName: string, body: Document): void {
   }
 }
 
-function isDocument(value: unknown): value is Document {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -5,6 +5,7 @@
 import { ObjectId, serialize, type Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import { setIfDefined } from '../operations/operation.js';
+import { isDocument } from '../../util/is-document.js';
 
 interface FilteredModel {
   /** "database.collection". */
@@ -60,9 +61,6 @@ export function patchNamespaceIndex(bytes: Uint8Array, nsIndex: number): void {
   new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setInt32(NS_INDEX_OFFSET, nsIndex, true);
 }
 
-function isDocument(value: unknown): value is Document {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function requireNamespace(spec: Document, index: number, name: string): string {
   const ns = spec.namespace;

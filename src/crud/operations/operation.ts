@@ -83,21 +83,11 @@ export interface ExecutionContext {
   readonly connection: ConnectionHandle;
 }
 
-export interface Operation<TResult> {
+/** An operation carries the inherited fields its capabilities allow (see BaseOperation). */
+export interface Operation<TResult> extends OperationInheritance {
   readonly commandName: string;
   readonly dbName: string;
   readonly capabilities: OperationCapabilities;
-  /** For readPreferenceAllowed operations; undefined means primary. */
-  readonly readPreference?: ReadPreferenceLike;
-  /** Command-field form (already converted), or undefined for the server default. */
-  readonly readConcern?: Document;
-  readonly writeConcern?: Document;
-  /** Opaque to the executor: handed to the session hooks. */
-  readonly session?: unknown;
-  /** CSOT: the inherited timeoutMS (undefined: legacy timeouts apply). */
-  readonly timeoutMS?: number;
-  /** CSOT: the deadline the operation's commands share, when the API call started one. */
-  readonly timeoutContext?: TimeoutContextLike;
   /** The command body without cross-cutting fields; the command name is its first key. */
   buildCommand(context: ExecutionContext): Document;
   /** OP_MSG kind-1 sections, if the command sends any. */
@@ -108,11 +98,16 @@ export interface Operation<TResult> {
 
 /** Common per-operation inputs that decide the cross-cutting fields. */
 export interface OperationInheritance {
+  /** For readPreferenceAllowed operations; undefined means primary. */
   readonly readPreference?: ReadPreferenceLike;
+  /** Command-field form (already converted), or undefined for the server default. */
   readonly readConcern?: Document;
   readonly writeConcern?: Document;
+  /** Opaque to the executor: handed to the session hooks. */
   readonly session?: unknown;
+  /** CSOT: the inherited timeoutMS (undefined: legacy timeouts apply). */
   readonly timeoutMS?: number;
+  /** CSOT: the deadline the operation's commands share, when the API call started one. */
   readonly timeoutContext?: TimeoutContextLike;
 }
 

@@ -5,6 +5,7 @@ import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import { SEARCH_INDEX_COMMAND, type OperationInheritance } from './operation.js';
 import { SimpleCommandOperation } from './simple-command.js';
+import { isDocument } from '../../util/is-document.js';
 
 export interface SearchIndexModel {
   /** The index definition; its syntax depends on the type ("search" or "vectorSearch"). */
@@ -15,9 +16,6 @@ export interface SearchIndexModel {
   type?: string;
 }
 
-function isDocument(value: unknown): value is Document {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function modelSpec(model: unknown, position: number): Document {
   if (!isDocument(model) || !isDocument(model.definition)) {

@@ -6,6 +6,7 @@
 // clusterAdmin grant (an approximation for the test and admin commands).
 import type { Document } from '../../bson.js';
 import type { Resource } from './roles.js';
+import { isDocument } from '../../util/is-document.js';
 
 export interface Privilege {
   readonly action: string;
@@ -24,7 +25,6 @@ const onDatabase = (...actions: string[]): Rule => (_body, db) => actions.map((a
 const onCluster = (...actions: string[]): Rule => () => actions.map((action) => ({ action, resource: { kind: 'cluster' } }));
 const NONE: Rule = () => [];
 
-const isDocument = (value: unknown): value is Document => typeof value === 'object' && value !== null && !Array.isArray(value);
 const hasUpsert = (statements: unknown): boolean => Array.isArray(statements) && statements.some((s) => isDocument(s) && s.upsert === true);
 
 /** The target collection of a trailing $out / $merge stage: it needs insert and remove (mongod: + update for $merge). */
@@ -123,7 +123,7 @@ function renamePrivileges(body: Document): Privilege[] {
 }
 
 const TABLE: Readonly<Record<string, Rule>> = {
-  // No privileges: any authenticated user (mongod: empty addRequiredPrivileges / doCheckAuthorization).
+  // No privileges: every authenticated user (mongod: empty addRequiredPrivileges / doCheckAuthorization).
   hello: NONE, ping: NONE, buildInfo: NONE, connectionStatus: NONE, listCommands: NONE, whatsmyuri: NONE, logout: NONE,
   saslStart: NONE, saslContinue: NONE, authenticate: NONE, startSession: NONE, endSessions: NONE, refreshSessions: NONE,
   killSessions: NONE, commitTransaction: NONE, abortTransaction: NONE, getLastError: NONE,

@@ -17,6 +17,7 @@ import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { numberValue } from './failpoint.js';
 import type { FailPointRegistry } from './failpoint-registry.js';
+import { isDocument } from '../../util/is-document.js';
 
 export const FAIL_COMMAND = 'failCommand';
 export const FAIL_GET_MORE_AFTER_CURSOR_CHECKOUT = 'failGetMoreAfterCursorCheckout';
@@ -90,6 +91,3 @@ function stringArray(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined;
 }
 
-function isDocument(value: unknown): value is Document {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,9 +1,9 @@
 // How errors appear in log messages (logging spec, "Representing Errors"): every
 // detail the error class carries, with any server reply truncated like a document.
-import type { Document } from '../../../bson.js';
 import { stringifyDocument } from '../stringify.js';
 import type { LoggedFailure } from './log-message.js';
 import { withoutUndefined } from './log-message.js';
+import { isDocument } from '../../../util/is-document.js';
 
 interface ErrorDetails {
   code?: unknown;
@@ -55,6 +55,3 @@ function isServerReported(error: unknown): boolean {
   return isDocument(details.reply) || typeof details.code === 'number';
 }
 
-function isDocument(value: unknown): value is Document {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
