@@ -10,7 +10,7 @@ import { FindCursor } from './cursors/find-cursor.js';
 import type { Executor } from './executor.js';
 import type { TimeoutMode } from './csot.js';
 import type { TimeoutContext } from '../connection/timeout-context.js';
-import { forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
+import { forCursor, forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import { AggregateOperation, type AggregateOptions } from './operations/aggregate.js';
 import * as commands from './operations/commands.js';
 import * as searchIndexes from './operations/search-indexes.js';
@@ -125,7 +125,7 @@ export class Collection<TSchema extends Document = Document> {
 
   find(filter: Document = {}, options?: WithConcerns<FindOptions>): FindCursor<TSchema> {
     const opts: FindOptions = options === undefined ? {} : { ...options };
-    return new FindCursor<TSchema>(this.executor, this.dbName, this.collectionName, requireDocument(filter, 'find filter'), opts, forOperation(this.level, options));
+    return new FindCursor<TSchema>(this.executor, this.dbName, this.collectionName, requireDocument(filter, 'find filter'), opts, forCursor(this.level, options));
   }
 
   async findOne(filter: Document = {}, options?: WithConcerns<FindOneOptions>): Promise<TSchema | null> {
@@ -135,7 +135,7 @@ export class Collection<TSchema extends Document = Document> {
 
   aggregate<T extends Document = Document>(pipeline: Document[] = [], options?: WithConcerns<AggregateOptions>): AggregationCursor<T> {
     const opts = options ?? {};
-    const inherited = forOperation(this.level, options);
+    const inherited = forCursor(this.level, options);
     return new AggregationCursor<T>(
       this.executor,
       (cursorOptions) => new AggregateOperation(this.dbName, this.collectionName, pipeline, { ...opts, batchSize: cursorOptions.batchSize }, inherited),
@@ -205,7 +205,7 @@ export class Collection<TSchema extends Document = Document> {
   }
 
   listIndexes(options?: { batchSize?: number; comment?: unknown; session?: unknown; timeoutMS?: number; timeoutMode?: TimeoutMode; timeoutContext?: TimeoutContext }): ListIndexesCursor {
-    const inherited = forOperation(this.level, options);
+    const inherited = forCursor(this.level, options);
     return new ListIndexesCursor(
       this.executor,
       (cursorOptions) => commands.listIndexes(this.dbName, this.collectionName, { batchSize: cursorOptions.batchSize, comment: options?.comment }, inherited),
@@ -251,7 +251,7 @@ export class Collection<TSchema extends Document = Document> {
   /** The search indexes (all, or the one named), as an aggregation cursor over $listSearchIndexes. */
   listSearchIndexes(name?: string, options?: AggregateOptions): AggregationCursor<Document> {
     const opts = options ?? {};
-    const inherited = searchIndexes.listSearchIndexesInheritance(forOperation(this.level, options));
+    const inherited = searchIndexes.listSearchIndexesInheritance(forCursor(this.level, options));
     const pipeline: Document[] = [{ $listSearchIndexes: name === undefined ? {} : { name } }];
     return new AggregationCursor<Document>(
       this.executor,

@@ -7,7 +7,7 @@ import type { TimeoutMode } from './csot.js';
 import type { CursorType } from './operations/find.js';
 import { AggregationCursor, CommandCursor, ListCollectionsCursor } from './cursors/command-cursor.js';
 import type { Executor } from './executor.js';
-import { forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
+import { forCursor, forOperation, resolveLevel, type ConcernOptions, type Resolved } from './inheritance.js';
 import { AggregateOperation, type AggregateOptions } from './operations/aggregate.js';
 import * as commands from './operations/commands.js';
 
@@ -76,7 +76,7 @@ export class Db {
    * like command(), nothing is added to the command but $readPreference when given.
    */
   runCursorCommand<T extends Document = Document>(command: Document, options?: RunCursorCommandOptions): CommandCursor<T> {
-    const inherited = forOperation(this.level, { readPreference: options?.readPreference, session: options?.session, timeoutMS: options?.timeoutMS });
+    const inherited = forCursor(this.level, { readPreference: options?.readPreference, session: options?.session, timeoutMS: options?.timeoutMS });
     const operation = commands.runCursorCommand(this.databaseName, command, { ...inherited, readPreference: toReadPreference(options?.readPreference) });
     const cursorType = options?.cursorType;
     return new CommandCursor<T>(this.executor, () => operation, {
@@ -105,7 +105,7 @@ export class Db {
   }
 
   listCollections<T extends Document = Document>(filter: Document = {}, options?: commands.ListCollectionsOptions & ConcernOptions): ListCollectionsCursor<T> {
-    const inherited = forOperation(this.level, options);
+    const inherited = forCursor(this.level, options);
     return new ListCollectionsCursor<T>(
       this.executor,
       (cursorOptions) => commands.listCollections(this.databaseName, filter, { ...options, batchSize: cursorOptions.batchSize }, inherited),
@@ -121,7 +121,7 @@ export class Db {
   /** A database-level aggregate (`aggregate: 1`), e.g. $currentOp, $documents. */
   aggregate<T extends Document = Document>(pipeline: Document[] = [], options?: AggregateOptions & ConcernOptions): AggregationCursor<T> {
     const opts = options ?? {};
-    const inherited = forOperation(this.level, options);
+    const inherited = forCursor(this.level, options);
     return new AggregationCursor<T>(
       this.executor,
       (cursorOptions) => new AggregateOperation(this.databaseName, undefined, pipeline, { ...opts, batchSize: cursorOptions.batchSize }, inherited),

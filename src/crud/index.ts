@@ -25,6 +25,7 @@ export type { CommandStartedEvent, CommandSucceededEvent, CommandFailedEvent } f
 export {
   ClientSession,
   type SessionOptions,
+  type EndSessionOptions,
   type ClusterTime,
   type TransactionOptions,
   type TransactionState,

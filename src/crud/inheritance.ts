@@ -48,7 +48,23 @@ export function resolveLevel(parent: Resolved, options: ConcernOptions | undefin
 
 /** An operation's inheritance: its own overrides and session, else the collection's. */
 export function forOperation(parent: Resolved, options: (ConcernOptions & { session?: unknown }) | undefined): OperationInheritance {
-  if (options === undefined) return withDeadline(parent, parent.timeoutMS);
+  return inherit(parent, options, withDeadline);
+}
+
+/**
+ * A cursor-creating operation's inheritance: like forOperation, but its deadline does not start
+ * with the API call. Cursors are lazy: the opening command is sent by the first next(), and
+ * CSOT counts timeoutMS from then (CSOT "Cursors": "if a find is executed at time T"). Only a
+ * deadline someone else started (withTransaction's, a caller's timeoutContext) is passed on.
+ */
+export function forCursor(parent: Resolved, options: (ConcernOptions & { session?: unknown }) | undefined): OperationInheritance {
+  return inherit(parent, options, withTimeoutMS);
+}
+
+type ApplyTimeout = (inherited: OperationInheritance, timeoutMS: number | undefined) => OperationInheritance;
+
+function inherit(parent: Resolved, options: (ConcernOptions & { session?: unknown }) | undefined, applyTimeout: ApplyTimeout): OperationInheritance {
+  if (options === undefined) return applyTimeout(parent, parent.timeoutMS);
   const session = options.session;
   // Inside withTransaction with a timeout, the session's deadline is the operation's (CSOT "Convenient Transactions API").
   const sessionDeadline = session instanceof ClientSession ? session.timeoutContext : undefined;
@@ -58,7 +74,7 @@ export function forOperation(parent: Resolved, options: (ConcernOptions & { sess
   if (session instanceof ClientSession && session.inTransaction()) {
     const level = inTransaction(options, session);
     const timeoutMS = validateTimeoutMS(options.timeoutMS, 'options') ?? parent.timeoutMS;
-    return sessionDeadline !== undefined ? { ...level, timeoutMS: sessionDeadline.timeoutMS, timeoutContext: sessionDeadline } : withDeadline(level, timeoutMS);
+    return sessionDeadline !== undefined ? { ...level, timeoutMS: sessionDeadline.timeoutMS, timeoutContext: sessionDeadline } : applyTimeout(level, timeoutMS);
   }
   const level = resolveLevel(parent, options);
   const inherited: OperationInheritance =
@@ -66,7 +82,7 @@ export function forOperation(parent: Resolved, options: (ConcernOptions & { sess
   if (sessionDeadline !== undefined) return { ...inherited, timeoutMS: sessionDeadline.timeoutMS, timeoutContext: sessionDeadline };
   const shared = options.timeoutContext;
   if (shared !== undefined) return { ...inherited, timeoutMS: shared.timeoutMS, timeoutContext: shared };
-  return withDeadline(inherited, level.timeoutMS);
+  return applyTimeout(inherited, level.timeoutMS);
 }
 
 /**
@@ -76,6 +92,12 @@ export function forOperation(parent: Resolved, options: (ConcernOptions & { sess
 function withDeadline(inherited: OperationInheritance, timeoutMS: number | undefined): OperationInheritance {
   if (timeoutMS === undefined) return inherited;
   return { ...inherited, timeoutMS, timeoutContext: contextFor(timeoutMS) };
+}
+
+/** The timeoutMS alone: the deadline starts when the first command is sent. */
+function withTimeoutMS(inherited: OperationInheritance, timeoutMS: number | undefined): OperationInheritance {
+  if (timeoutMS === undefined) return inherited;
+  return { ...inherited, timeoutMS };
 }
 
 export function rootLevel(readPreference: ReadPreferenceLike, readConcern: Document | undefined, writeConcern: Document | undefined, timeoutMS?: number): Resolved {

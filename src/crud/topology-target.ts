@@ -22,6 +22,19 @@ export interface TopologyTargetSource {
   readonly resolver?: DnsResolver;
   /** The client's logger when it logs anything (server selection logs through it). */
   readonly logger?: MongoLogger | undefined;
+  /** @internal Tests only: see MonitoringTestOverrides. */
+  readonly monitoringForTests?: MonitoringTestOverrides;
+}
+
+/**
+ * @internal Test-only monitoring knobs, reachable through a TargetFactory, never a client
+ * option: server-monitoring.md fixes minHeartbeatFrequencyMS at 500 ms and heartbeatFrequencyMS
+ * at 500 ms or more for applications, while the unified test format lets runners shorten both
+ * so fail-point tests do not wait for the next check.
+ */
+export interface MonitoringTestOverrides {
+  readonly minHeartbeatFrequencyMS?: number;
+  readonly heartbeatFrequencyMS?: number;
 }
 
 export class TopologyTarget implements OperationTarget {
@@ -84,7 +97,17 @@ export class TopologyTarget implements OperationTarget {
     const resolver = this.source.resolver ?? nodeDnsResolver;
     const parsed = this.settings.isSrv ? await parseConnectionStringWithSrv(this.source.uri, this.source.options, resolver) : this.settings;
     if (this.isClosed) throw new MongoClientClosedError('the client was closed while it was connecting');
-    const topology = createTopology(topologySettingsFrom(parsed, resolver, { events: this.events, logger: this.source.logger }));
+    const settings = topologySettingsFrom(parsed, resolver, { events: this.events, logger: this.source.logger });
+    const overrides = this.source.monitoringForTests;
+    const topology = createTopology(
+      overrides === undefined
+        ? settings
+        : {
+            ...settings,
+            minHeartbeatFrequencyMS: overrides.minHeartbeatFrequencyMS ?? settings.minHeartbeatFrequencyMS,
+            heartbeatFrequencyMS: overrides.heartbeatFrequencyMS ?? settings.heartbeatFrequencyMS,
+          },
+    );
     for (const info of this.appendedDriverInfo.splice(0)) topology.appendMetadata(info);
     topology.open();
     this.topology = topology;

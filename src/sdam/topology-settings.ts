@@ -78,10 +78,14 @@ export function topologySettingsFrom(parsed: ParsedConnectionString, resolver: D
     serverApi: parsed.serverApi,
     loadBalanced: parsed.loadBalanced,
     // Pool connections authenticate; the topology strips `auth` from monitoring connections.
+    // CSOT "Background Connection Pooling": with a client timeoutMS, each authentication command
+    // waits for its reply up to timeoutMS, afresh. The hello keeps connectTimeoutMS, as part of
+    // establishing the connection: the spec's unified tests (command-execution.json) need a pool
+    // connection whose hello is blocked past timeoutMS to be established all the same.
     auth:
       parsed.credentials === undefined
         ? undefined
-        : createAuthenticator(parsed.credentials, { replyTimeoutMS: parsed.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS }),
+        : createAuthenticator(parsed.credentials, { replyTimeoutMS: parsed.timeoutMS ?? parsed.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS }),
     ...extras.connection,
   };
   return {

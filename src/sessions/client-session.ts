@@ -3,7 +3,7 @@
 // overlapping operations; one operation at a time, as the spec requires.
 import { Timestamp, type Document } from '../bson.js';
 import { TimeoutContext } from '../connection/timeout-context.js';
-import { MongoCompatibilityError, MongoError, MongoExpiredSessionError, MongoInvalidArgumentError, MongoTransactionError } from '../errors.js';
+import { MongoCompatibilityError, MongoError, MongoExpiredSessionError, MongoInvalidArgumentError, MongoOperationTimeoutError, MongoTransactionError } from '../errors.js';
 import { clusterTimestampOf, compareTimestamps, isNewerClusterTime, type ClusterTime } from './cluster-time.js';
 import type { ServerSession } from './server-session.js';
 import { labelCommitError } from './transaction-errors.js';
@@ -40,6 +40,12 @@ export interface EndTransactionOptions {
 }
 
 /** The two commands that end a transaction, sent through the client's executor. */
+/** Per-call options of endSession. */
+export interface EndSessionOptions {
+  /** The timeout of the abortTransaction sent for an open transaction (default: the session's defaultTimeoutMS). */
+  timeoutMS?: number;
+}
+
 export type TransactionCommandName = 'commitTransaction' | 'abortTransaction';
 
 /** What a session reports back to the client that made it. */
@@ -236,6 +242,15 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
 
   /** Aborts the transaction. Server errors are ignored (the server aborts it eventually anyway). */
   async abortTransaction(options?: EndTransactionOptions): Promise<void> {
+    await this.abort(options, false);
+  }
+
+  /**
+   * Drivers ignore abortTransaction errors (transactions spec): the application cannot act on
+   * them. endSession alone reports its abort running out of time (CSOT prose test "endSession"),
+   * so a caller that set a timeout learns that it was not honoured.
+   */
+  private async abort(options: EndTransactionOptions | undefined, raiseTimeout: boolean): Promise<void> {
     this.assertNotEnded();
     const txn = this.transaction;
     txn.checkAbort();
@@ -245,8 +260,8 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
     }
     try {
       await this.transactionCommand('abortTransaction', options);
-    } catch {
-      // Drivers ignore abortTransaction errors (transactions spec): the application cannot act on them.
+    } catch (error) {
+      if (raiseTimeout && error instanceof MongoOperationTimeoutError) throw error;
     } finally {
       txn.markAborted();
     }
@@ -295,18 +310,32 @@ export class ClientSession<TClient = unknown> implements AsyncDisposable {
     if (this.ended) throw new MongoExpiredSessionError('Cannot use a session that has ended');
   }
 
-  /** Ends the session and returns its server session to the pool. Later calls do nothing. */
-  endSession(): Promise<void> {
-    this.ending ??= this.finish();
-    return this.ending;
+  /**
+   * Ends the session and returns its server session to the pool. Later calls do nothing.
+   * An open transaction is aborted first, under `options.timeoutMS`, else the session's
+   * defaultTimeoutMS (CSOT "Sessions"); the abort's errors are ignored except running out of
+   * that time, which rejects (the session has ended all the same).
+   */
+  endSession(options?: EndSessionOptions): Promise<void> {
+    if (this.ending !== undefined) return this.ending;
+    const timeoutMS = options?.timeoutMS;
+    if (timeoutMS !== undefined && (typeof timeoutMS !== 'number' || !Number.isFinite(timeoutMS) || timeoutMS < 0)) {
+      return Promise.reject(new MongoInvalidArgumentError(`endSession: timeoutMS must be a non-negative number, got ${String(timeoutMS)}`));
+    }
+    const finishing = this.finish(timeoutMS === undefined ? undefined : { timeoutMS });
+    this.ending = finishing.catch(() => undefined);
+    return finishing;
   }
 
-  /** An open transaction is aborted first (errors ignored), then the server session goes back to the pool. */
-  private async finish(): Promise<void> {
-    if (this.transaction.isActive) await this.abortTransaction().catch(() => undefined);
-    this.transaction.unpin();
-    this.ended = true;
-    this.owner.releaseSession(this);
+  /** An open transaction is aborted first, then the server session goes back to the pool. */
+  private async finish(abortOptions: EndTransactionOptions | undefined): Promise<void> {
+    try {
+      if (this.transaction.isActive) await this.abort(abortOptions, true);
+    } finally {
+      this.transaction.unpin();
+      this.ended = true;
+      this.owner.releaseSession(this);
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

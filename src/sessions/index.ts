@@ -1,5 +1,5 @@
 // The sessions layer's public surface (re-exported by src/index.ts).
-export { ClientSession, type SessionOptions, type TransactionCommandName } from './client-session.js';
+export { ClientSession, type EndSessionOptions, type SessionOptions, type TransactionCommandName } from './client-session.js';
 export {
   type TransactionOptions,
   type TransactionState,

@@ -1,6 +1,7 @@
 // The cursor returned by Collection.find: options can be chained until iteration starts.
 import type { Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
+import { validateTimeoutMS } from '../csot.js';
 import type { Executor } from '../executor.js';
 import type { CursorResponse } from '../operations/cursor-response.js';
 import { FindOperation, type FindOptions } from '../operations/find.js';
@@ -10,6 +11,11 @@ import { READ } from '../operations/operation.js';
 import { AbstractCursor } from './abstract-cursor.js';
 
 export type ExplainVerbosity = 'queryPlanner' | 'queryPlannerExtended' | 'executionStats' | 'allPlansExecution';
+
+export interface ExplainOptions {
+  /** CSOT: the explain command's own timeout (default: the cursor's timeoutMS). */
+  timeoutMS?: number;
+}
 
 export class FindCursor<TSchema = Document> extends AbstractCursor<TSchema> {
   constructor(
@@ -96,12 +102,19 @@ export class FindCursor<TSchema = Document> extends AbstractCursor<TSchema> {
     return this;
   }
 
-  /** Runs the query plan instead of the query: { explain: find, verbosity }. */
-  async explain(verbosity: ExplainVerbosity = 'queryPlanner'): Promise<Document> {
+  /**
+   * Runs the query plan instead of the query: { explain: find, verbosity }. CSOT ("Explain"):
+   * `options.timeoutMS`, else the cursor's, bounds the explain command, which then carries
+   * maxTimeMS (what is left of it less the minimum round trip time).
+   */
+  async explain(verbosity: ExplainVerbosity = 'queryPlanner', options: ExplainOptions = {}): Promise<Document> {
+    const timeoutMS = validateTimeoutMS(options.timeoutMS, 'explain');
     const find = new FindOperation(this.dbName, this.collectionName, this.findFilter, this.findOptions, this.inherited).buildCommand();
+    const timing = timeoutMS !== undefined ? { timeoutMS } : { timeoutMS: this.inherited.timeoutMS, timeoutContext: this.inherited.timeoutContext };
     const op = new SimpleCommandOperation(this.dbName, READ, { explain: find, verbosity }, (reply) => reply, {
       readPreference: this.inherited.readPreference,
       session: this.inherited.session,
+      ...timing,
     });
     return this.executor.execute(op);
   }
