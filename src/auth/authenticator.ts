@@ -4,7 +4,9 @@
 import type { Document } from '../bson.js';
 import { MongoCompatibilityError } from '../errors.js';
 import type { MongoCredentials } from './credentials.js';
+import { PlainAuthenticator } from './plain-authenticator.js';
 import { ScramAuthenticator } from './scram-authenticator.js';
+import { X509Authenticator } from './x509-authenticator.js';
 
 /** The part of a Connection an authentication conversation uses. */
 export interface AuthConnection {
@@ -34,13 +36,16 @@ export interface AuthenticatorOptions {
 }
 
 /**
- * The authenticator for a credential. Mechanisms mongrove does not implement yet
- * fail here, when the client connects, rather than on the first operation.
+ * The authenticator for a credential: SCRAM-SHA-1/256 (negotiated or explicit),
+ * MONGODB-X509 and PLAIN. Mechanisms mongrove does not implement yet (GSSAPI,
+ * MONGODB-AWS, MONGODB-OIDC) fail here, when the client connects, rather than on the first operation.
  */
 export function createAuthenticator(credentials: MongoCredentials, options: AuthenticatorOptions = {}): ConnectionAuthenticator {
   const mechanism = credentials.mechanism;
   if (mechanism === undefined || mechanism === 'SCRAM-SHA-1' || mechanism === 'SCRAM-SHA-256') {
     return new ScramAuthenticator(credentials, options);
   }
+  if (mechanism === 'MONGODB-X509') return new X509Authenticator(credentials, options);
+  if (mechanism === 'PLAIN') return new PlainAuthenticator(credentials, options);
   throw new MongoCompatibilityError(`authentication mechanism ${mechanism} is not supported by mongrove yet`);
 }

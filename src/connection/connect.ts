@@ -8,6 +8,7 @@ import * as tls from 'node:tls';
 import type { ObjectId } from '../bson.js';
 import { MongoInvalidArgumentError, MongoNetworkError, MongoNetworkTimeoutError } from '../errors.js';
 import { Connection } from './connection.js';
+import { tlsFailureHint } from './tls-errors.js';
 import { buildClientMetadata } from './handshake/metadata.js';
 import { performHandshake, type HandshakeOptions } from './handshake/handshake.js';
 import type { ConnectionFactory, ConnectionRequest } from './pool/options.js';
@@ -114,7 +115,8 @@ function openSocket(options: ConnectionOptions, address: string, timeout: Timeou
       socket.destroy();
       reject(error);
     };
-    const onError = (error: Error): void => fail(new MongoNetworkError(`connection to ${address} failed: ${error.message}`, { cause: error, beforeHandshake: true }));
+    const onError = (error: Error): void =>
+      fail(new MongoNetworkError(`connection to ${address} failed: ${error.message}${tlsFailureHint(error)}`, { cause: error, beforeHandshake: true }));
     const onConnected = (): void => {
       cleanup();
       socket.setNoDelay(true);
