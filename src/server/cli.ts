@@ -3,6 +3,7 @@
 // First stdout line: the connection string. Bad arguments: usage on stderr, exit 2.
 import { parseCliArgs, USAGE } from './cli-args.js';
 import { MemoryServer } from './memory-server.js';
+import { serverTlsFromFiles } from './cli-tls.js';
 
 async function main(): Promise<void> {
   const command = parseCliArgs(process.argv.slice(2));
@@ -15,9 +16,10 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const server = await MemoryServer.start({ host: command.host, port: command.port, auth: command.auth, users: command.users, replSet: command.replSet, loadBalanced: command.loadBalanced });
+  const server = await MemoryServer.start({ host: command.host, port: command.port, auth: command.auth, users: command.users, replSet: command.replSet, members: command.members, loadBalanced: command.loadBalanced, sharded: command.sharded, tls: serverTlsFromFiles(command.tls) });
   process.stdout.write(`${server.uri}\n`);
   if (server.multiServiceUri !== undefined) process.stdout.write(`${server.multiServiceUri}\n`);
+  if (server.multiMongosUri !== undefined) process.stdout.write(`${server.multiMongosUri}\n`);
   const shutdown = (): void => {
     server.stop().then(
       () => process.exit(0),

@@ -14,6 +14,7 @@ import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import { checkCommandSize, checkGenericArguments, maxTimeMSOf } from './generic-arguments.js';
 import type { LocalSessionCache } from './local-sessions.js';
 import type { ReplicaSetState } from './replication/replica-set.js';
+import { checkSecondaryMayRun } from './replication/secondary-checks.js';
 import { checkSessionArguments } from './replication/session-arguments.js';
 import { runSnapshotRead } from './snapshots/snapshot-read.js';
 import { runInSessionTransaction } from './transactions/transaction-statement.js';
@@ -31,6 +32,8 @@ export interface DispatcherDependencies {
   readonly checkAccess?: (commandName: string, connection: ConnectionInfo, body: Document, dbName: string) => void;
   /** One-member replica-set mode: cluster time on every reply, txnNumber accepted. Absent for a standalone. */
   readonly replication?: ReplicaSetState;
+  /** A member of a multi-member replica set: a secondary refuses writes and plain reads, its errors carrying its topologyVersion. */
+  readonly member?: { isSecondary(): boolean; topologyVersion(): Document };
 }
 
 export interface DispatchRequest {
@@ -64,6 +67,7 @@ export class Dispatcher {
       if (handler === undefined) throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${commandName}'`);
       this.deps.checkAccess?.(handler.name, request.connection, request.body, request.dbName);
       checkCommandSize(request.bodyBytes, request.body);
+      if (this.deps.member?.isSecondary() === true) checkSecondaryMayRun(handler.name, request.body, this.deps.member.topologyVersion());
       const replication = this.deps.replication;
       checkSessionArguments(handler.name, request.body, replication !== undefined);
       checkGenericArguments(commandName, request.body, { replicaSet: replication !== undefined });

@@ -1,6 +1,7 @@
 // mongrove/server: the embedded MongoDB-wire-compatible test and development server.
 export { MemoryServer } from './memory-server.js';
 export type { MemoryServerOptions, MemoryServerUser, ServerErrorEvent } from './memory-server.js';
+export type { ServerTlsOptions } from './wire-server/tls.js';
 export { CommandRegistry } from './command-registry.js';
 export type { RegisterOptions } from './command-registry.js';
 export { CommandError } from './command-error.js';

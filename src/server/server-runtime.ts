@@ -9,7 +9,7 @@ import type { FailPointRegistry } from './failpoints/failpoint-registry.js';
 import type { LocalSessionCache } from './local-sessions.js';
 import type { ReplicaSetState } from './replication/replica-set.js';
 import type { TopologyVersion } from './topology-version.js';
-import type { ServerContext } from './types.js';
+import type { CommandHandler, ServerContext } from './types.js';
 
 export interface ServerAddress {
   readonly host: string;
@@ -26,6 +26,18 @@ export interface LoadBalancerState {
   readonly serviceIds: readonly [ObjectId, ObjectId];
 }
 
+/**
+ * Makes a node a mongos router of the simulated sharded cluster (MemoryServer.start({ sharded })):
+ * hello answers as a mongos, and the router wraps the node's commands with what a mongos adds
+ * to transactions (recoveryTokens, recovering another router's transaction).
+ */
+export interface RouterState {
+  /** The router's name within the cluster ("mongos0", "mongos1"). */
+  readonly name: string;
+  /** The handler as this mongos runs it (every command of the router's node goes through here). */
+  route(handler: CommandHandler): CommandHandler;
+}
+
 export interface ServerRuntime extends ServerContext {
   readonly cursors: MemoryCursorStore;
   readonly localSessions: LocalSessionCache;
@@ -40,6 +52,8 @@ export interface ServerRuntime extends ServerContext {
   readonly replication?: ReplicaSetState;
   /** Present when started behind (simulated) load balancers: hellos with loadBalanced: true get a serviceId. */
   readonly loadBalancer?: LoadBalancerState;
+  /** Present on each mongos of a sharded cluster: hello answers `msg: 'isdbgrid'`. */
+  readonly router?: RouterState;
   /** The listening address ("host:port" in replies), known once listening. */
   address(): ServerAddress;
 }

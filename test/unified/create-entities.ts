@@ -6,6 +6,7 @@ import type { TestContext } from './context.js';
 import type { ClientEntity } from './entities.js';
 import { recordEvent } from './events.js';
 import type { ClientEntitySpec, EntitySpec } from './model.js';
+import type { ServerInfo } from './requirements.js';
 
 /** Applied unless the test sets them: fail fast instead of the 30 s default when the target is unreachable. */
 const DEFAULT_URI_OPTIONS: Document = { serverSelectionTimeoutMS: 5000 };
@@ -41,10 +42,20 @@ export function buildClientUri(base: string, uriOptions: Document | undefined, u
   return cs.toString();
 }
 
-/** useMultipleMongoses on a load-balanced target: true or unset picks the balancer fronting several services. */
+/**
+ * useMultipleMongoses (unified-test-format.md): on a load-balanced target true or unset picks the
+ * balancer fronting several services; on a sharded one only true names every mongos, false or
+ * unset the first alone (unset "MUST NOT enforce any limit": one mongos keeps failPoint
+ * operations, which configure the mongos the client selects, on the mongos it then uses).
+ */
+export function usesMultipleMongoses(topology: ServerInfo['topology'], useMultipleMongoses: boolean | undefined): boolean {
+  if (topology === 'sharded') return useMultipleMongoses === true;
+  return topology === 'load-balanced' && useMultipleMongoses !== false;
+}
+
 function clientBaseUri(ctx: TestContext, spec: ClientEntitySpec): string {
   const multi = ctx.env.multiMongosUri;
-  return multi !== undefined && spec.useMultipleMongoses !== false ? multi : ctx.env.uri;
+  return multi !== undefined && usesMultipleMongoses(ctx.env.info.topology, spec.useMultipleMongoses) ? multi : ctx.env.uri;
 }
 
 async function createClient(ctx: TestContext, spec: ClientEntitySpec): Promise<ClientEntity> {

@@ -85,5 +85,6 @@ export async function unmetRequirements(reqs: RunOnRequirement[] | undefined, in
  */
 export function admitsTopology(reqs: RunOnRequirement[] | undefined, topology: ServerInfo['topology']): boolean {
   if (!reqs || reqs.length === 0) return true;
-  return reqs.some((r) => r.topologies === undefined || r.topologies.includes(topology));
+  // As in satisfied(): a sharded cluster (of replica-set shards) meets "sharded-replicaset" too.
+  return reqs.some((r) => r.topologies === undefined || r.topologies.includes(topology) || (topology === 'sharded' && r.topologies.includes('sharded-replicaset')));
 }

@@ -1,5 +1,6 @@
 // SDAM's unified tests (error handling, pool clearing, heartbeats, logging): each test runs on the
-// standalone when it admits one, else on the one-member replica set; with authentication on, so the
+// standalone when it admits one, else on a three-member replica set (the drivers' usual test set:
+// tests count one heartbeat or topology change per member, and step down the primary); with authentication on, so the
 // auth-* files (runOnRequirements auth: true) run too. Reported apart from the SDAM JSON suite of
 // test/spec/server-discovery-and-monitoring.test.ts.
 import { mongroveAdapter } from './adapters/mongrove.js';
@@ -12,4 +13,5 @@ registerUnifiedSuite({
   adapter: mongroveAdapter,
   topologies: PER_TEST_TARGETS,
   auth: true,
+  replicaSetMembers: 3,
 });

@@ -68,12 +68,17 @@ export interface UnifiedSuiteOptions {
   topologies?: readonly TargetTopology[];
   /** The embedded server enforces authentication and the runner's uri carries a user (ignored with MONGODB_URI). */
   auth?: boolean;
+  /** Members of the embedded 'replicaset' target (default 1; the SDAM suite uses the drivers' usual 3). */
+  replicaSetMembers?: number;
   /** How `loop` operations are stopped (no corpus test uses loop). */
   loop?: LoopControl;
 }
 
-/** The standalone when the test admits it, else the one-member replica set rs0. */
-export const PER_TEST_TARGETS: readonly TargetTopology[] = ['single', 'replicaset'];
+/** The standalone when the test admits it, else the one-member replica set rs0, else the sharded cluster. */
+export const PER_TEST_TARGETS: readonly TargetTopology[] = ['single', 'replicaset', 'sharded'];
+
+/** Suites needing sessions and txnNumber: the one-member replica set rs0, else the sharded cluster (sharded-only tests). */
+export const REPLICA_SET_TARGETS: readonly TargetTopology[] = ['replicaset', 'sharded'];
 
 /** Load-balancer suites: the simulated load balancer, and the standalone for the tests that forbid one. */
 export const LOAD_BALANCED_TARGETS: readonly TargetTopology[] = ['load-balanced', 'single'];
@@ -100,7 +105,7 @@ function loadOrFailure(content: unknown, name: string): UnifiedFile | Error {
 
 /** Every test of every unified file in the folder: each must pass (or be skipped by its requirements). */
 export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
-  const pool = filePool({ adapter: options.adapter, topologies: suiteTopologies(options), auth: options.auth, loop: options.loop });
+  const pool = filePool({ adapter: options.adapter, topologies: suiteTopologies(options), auth: options.auth, replicaSetMembers: options.replicaSetMembers, loop: options.loop });
   const cases: SpecCase[] = [];
   for (const f of specFiles(options.spec, options.sub ?? '')) {
     if (!isUnifiedFile(f.content)) continue;

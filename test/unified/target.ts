@@ -14,13 +14,20 @@ import { MemoryServer } from '../../src/server/index.js';
  * load-balanced handshakes as a mongos with a serviceId, and its uri carries loadBalanced=true).
  * Such a target has the unified format's two load-balancer uris: `uri` fronts a single service
  * (mongos), `multiMongosUri` two (clients with useMultipleMongoses true or unset use it).
+ * 'sharded' is the embedded sharded cluster: two mongoses over one replica-set engine; `uri` names
+ * the first, `multiMongosUri` both (clients with useMultipleMongoses true use it).
  */
-export type TargetTopology = 'single' | 'replicaset' | 'load-balanced';
+export type TargetTopology = 'single' | 'replicaset' | 'load-balanced' | 'sharded';
 
 export interface TargetOptions {
   topology?: TargetTopology;
   /** Access control on, with one user whose credentials the uri carries (runOnRequirements auth: true). */
   auth?: boolean;
+  /**
+   * 'replicaset' targets: members of the embedded set (default 1). The SDAM suite asks for 3, the
+   * drivers' usual test replica set; the mongod and external targets ignore it.
+   */
+  replicaSetMembers?: number;
 }
 
 /** The replica set name the started replica-set targets run under. */
@@ -33,7 +40,7 @@ export type TargetOrigin = 'embedded' | 'external' | 'mongod';
 
 export interface Target {
   uri: string;
-  /** Load-balanced targets: the balancer fronting several services (multiMongosLoadBalancedUri). */
+  /** Load-balanced targets: the balancer fronting several services (multiMongosLoadBalancedUri); sharded ones: every mongos. */
   multiMongosUri?: string;
   origin: TargetOrigin;
   stop(): Promise<void>;
@@ -69,6 +76,7 @@ export function isExternalTarget(env: Readonly<Record<string, string | undefined
 /** Why this environment cannot start a target of `topology` (undefined: it can). */
 export function unavailableTopology(topology: TargetTopology): string | undefined {
   if (topology === 'load-balanced' && targetSource().kind === 'mongod') return `${TARGET_VARIABLE}=mongod has no load balancer`;
+  if (topology === 'sharded' && targetSource().kind === 'mongod') return `${TARGET_VARIABLE}=mongod starts no sharded cluster`;
   return undefined;
 }
 
@@ -77,18 +85,20 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
   if (source.kind === 'external') return { uri: source.uri, origin: 'external', stop: async () => {} };
   if (source.kind === 'mongod') {
     if (options.topology === 'load-balanced') throw new Error(`${TARGET_VARIABLE}=mongod cannot start a load-balanced target (no load balancer)`);
+    if (options.topology === 'sharded') throw new Error(`${TARGET_VARIABLE}=mongod cannot start a sharded target`);
     // Loaded only on demand: the default run never touches mongodb-memory-server-core.
     const { startMongodTarget } = await import('./mongod-target.js');
     return startMongodTarget(options);
   }
   const server = await MemoryServer.start({
-    ...(options.topology === 'replicaset' ? { replSet: EMBEDDED_REPLICA_SET } : {}),
+    ...(options.topology === 'replicaset' ? { replSet: EMBEDDED_REPLICA_SET, members: options.replicaSetMembers ?? 1 } : {}),
     // Transactions need the replica set's engine; the load balancer hides it from handshakes.
     ...(options.topology === 'load-balanced' ? { replSet: EMBEDDED_REPLICA_SET, loadBalanced: true } : {}),
+    ...(options.topology === 'sharded' ? { sharded: true } : {}),
     ...(options.auth === true ? { auth: true, users: [{ ...TARGET_USER }] } : {}),
   });
   const credentialed = (plain: string): string => (options.auth === true ? withCredentials(plain) : plain);
-  const multi = server.multiServiceUri;
+  const multi = server.multiServiceUri ?? server.multiMongosUri;
   return { uri: credentialed(server.uri), ...(multi !== undefined ? { multiMongosUri: credentialed(multi) } : {}), origin: 'embedded', stop: () => server.stop() };
 }
 

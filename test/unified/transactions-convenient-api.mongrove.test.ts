@@ -1,4 +1,4 @@
 import { mongroveAdapter } from './adapters/mongrove.js';
-import { registerUnifiedSuite } from './suite.js';
+import { REPLICA_SET_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'transactions-convenient-api', sub: 'unified', adapter: mongroveAdapter, topology: 'replicaset' });
+registerUnifiedSuite({ spec: 'transactions-convenient-api', sub: 'unified', adapter: mongroveAdapter, topologies: REPLICA_SET_TARGETS });

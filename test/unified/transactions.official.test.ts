@@ -1,4 +1,4 @@
 import { officialAdapter } from './adapters/official.js';
-import { registerUnifiedSuite } from './suite.js';
+import { REPLICA_SET_TARGETS, registerUnifiedSuite } from './suite.js';
 
-registerUnifiedSuite({ spec: 'transactions', sub: 'unified', adapter: officialAdapter, topology: 'replicaset' });
+registerUnifiedSuite({ spec: 'transactions', sub: 'unified', adapter: officialAdapter, topologies: REPLICA_SET_TARGETS });

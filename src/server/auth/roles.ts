@@ -17,6 +17,9 @@ export interface RoleName {
 /** What a privilege applies to: a collection, a whole database, or the cluster. */
 export type Resource = { readonly kind: 'collection'; readonly db: string; readonly coll: string } | { readonly kind: 'database'; readonly db: string } | { readonly kind: 'cluster' };
 
+/** A privilege's resource pattern, as mongod stores and lists it. */
+export type ResourcePattern = { readonly db: string; readonly collection: string } | { readonly cluster: true } | { readonly anyResource: true };
+
 type Scope = 'ownDatabase' | 'anyNormalDatabase' | 'cluster' | 'anything';
 interface Grant {
   readonly scope: Scope;
@@ -75,7 +78,7 @@ function scopeCovers(scope: Scope, roleDb: string, resource: Resource): boolean 
 /** Whether one of `roles` grants `action` on `resource`; action '*' asks for any action at all there. */
 export function rolesGrant(roles: readonly RoleName[], action: string, resource: Resource): boolean {
   return roles.some((name) => {
-    const role = BUILTIN_ROLES[name.role];
+    const role = isBuiltinRole(name) ? BUILTIN_ROLES[name.role] : undefined;
     if (role === undefined) return false;
     return role.grants.some((g) => (g.actions === '*' || action === '*' || g.actions.has(action)) && scopeCovers(g.scope, name.db, resource));
   });
@@ -86,7 +89,14 @@ export function rolesGrant(roles: readonly RoleName[], action: string, resource:
  * names a role of the command's database. Unknown roles (and the AnyDatabase / cluster roles
  * outside admin) fail as mongod's RoleNotFound "Could not find role: <role>@<db>".
  */
-export function resolveRoleName(entry: unknown, commandDb: string): RoleName {
+export function resolveRoleName(entry: unknown, commandDb: string, isCustomRole?: (name: RoleName) => boolean): RoleName {
+  const name = parseRoleName(entry, commandDb);
+  if (isBuiltinRole(name) || isCustomRole?.(name) === true) return name;
+  throw new CommandError(ErrorCodes.RoleNotFound, `Could not find role: ${name.role}@${name.db}`);
+}
+
+/** A role entry's name (a bare string names a role of `commandDb`), without checking that the role exists. */
+export function parseRoleName(entry: unknown, commandDb: string): RoleName {
   let name: RoleName;
   if (typeof entry === 'string') {
     name = { role: entry, db: commandDb };
@@ -99,22 +109,36 @@ export function resolveRoleName(entry: unknown, commandDb: string): RoleName {
   } else {
     throw new CommandError(ErrorCodes.BadValue, "Role names must be either strings or objects with 'role' and 'db' fields");
   }
-  const role = BUILTIN_ROLES[name.role];
-  if (role === undefined || (role.adminOnly && name.db !== 'admin')) {
-    throw new CommandError(ErrorCodes.RoleNotFound, `Could not find role: ${name.role}@${name.db}`);
-  }
   return name;
+}
+
+/** Whether `name` is a built-in role (the AnyDatabase and cluster roles exist only in admin). */
+export function isBuiltinRole(name: RoleName): boolean {
+  const role = Object.hasOwn(BUILTIN_ROLES, name.role) ? BUILTIN_ROLES[name.role] : undefined;
+  return role !== undefined && (!role.adminOnly || name.db === 'admin');
+}
+
+/** Built-in roles that exist in `db` (rolesInfo's showBuiltinRoles). */
+export function builtinRolesOf(db: string): RoleName[] {
+  return Object.keys(BUILTIN_ROLES).map((role) => ({ role, db })).filter(isBuiltinRole);
+}
+
+/** The databases a built-in role grants anything in: a list, or 'all'. */
+export function builtinRoleDatabases(name: RoleName): readonly string[] | 'all' {
+  const grants = BUILTIN_ROLES[name.role]?.grants ?? [];
+  if (grants.some((g) => g.scope === 'anything' || g.scope === 'anyNormalDatabase')) return 'all';
+  return grants.some((g) => g.scope === 'ownDatabase') ? [name.db] : [];
 }
 
 /**
  * The user's privileges as connectionStatus { showPrivileges: true } lists them: one entry per
  * resource pattern, actions merged and sorted (mongod's connection_status.cpp expandPrivileges).
  */
-export function privilegesOf(roles: readonly RoleName[]): Array<{ resource: Record<string, unknown>; actions: string[] }> {
-  const merged = new Map<string, { resource: Record<string, unknown>; actions: Set<string> }>();
+export function privilegesOf(roles: readonly RoleName[]): Array<{ resource: ResourcePattern; actions: string[] }> {
+  const merged = new Map<string, { resource: ResourcePattern; actions: Set<string> }>();
   for (const name of roles) {
-    for (const g of BUILTIN_ROLES[name.role]?.grants ?? []) {
-      const resource: Record<string, unknown> =
+    for (const g of isBuiltinRole(name) ? (BUILTIN_ROLES[name.role]?.grants ?? []) : []) {
+      const resource: ResourcePattern =
         g.scope === 'anything' ? { anyResource: true }
         : g.scope === 'cluster' ? { cluster: true }
         : { db: g.scope === 'ownDatabase' ? name.db : '', collection: '' };

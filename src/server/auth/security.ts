@@ -10,14 +10,19 @@ import { AUTHENTICATION_FAILED, parseClientFirst, ServerScramConversation } from
 import { requiredPrivileges } from './command-privileges.js';
 import { isLoopbackAddress, localhostExceptionAllows } from './localhost-exception.js';
 import { commandText } from './command-text.js';
-import { rolesGrant, type RoleName } from './roles.js';
+import type { RolePrivilege } from './custom-roles.js';
+import type { Resource, RoleName } from './roles.js';
 import { isScramMechanism } from './scram-credentials.js';
 import { UserStore } from './user-store.js';
+import { ExternalDirectory } from './external-directory.js';
+import { authenticatePlain, authenticateX509, EXTERNAL_DB } from './external-mechanisms.js';
 
 /** What a connection has proven, and the conversation it is in the middle of. */
 export interface ConnectionAuthState {
   user: { readonly user: string; readonly db: string } | undefined;
   conversation: { readonly id: number; readonly db: string; readonly scram: ServerScramConversation; readonly payloadAsString: boolean } | undefined;
+  /** The RFC 2253 subject of the client certificate the server's CA verified on this (TLS) connection. */
+  x509Subject?: string;
 }
 
 export function newConnectionAuthState(): ConnectionAuthState {
@@ -58,6 +63,8 @@ function encodePayload(bytes: Buffer, asString: boolean): Binary | string {
 
 export class ServerSecurity {
   readonly users = new UserStore();
+  /** PLAIN's simulated LDAP directory: the passwords of $external users. */
+  readonly directory = new ExternalDirectory();
 
   /** `enforce`: unauthenticated connections may run only ALLOWED_UNAUTHENTICATED commands. */
   constructor(readonly enforce: boolean) {}
@@ -81,6 +88,16 @@ export class ServerSecurity {
     return this.users.get(name.db, name.user)?.roles ?? [];
   }
 
+  /** Whether the connection's user may run `action` on `resource` (always, when access control is off). */
+  allows(auth: ConnectionAuthState | undefined, action: string, resource: Resource): boolean {
+    return !this.enforce || this.users.roles.grants(this.rolesOf(auth), action, resource);
+  }
+
+  /** Every privilege the connection's user holds, inherited ones included (connectionStatus showPrivileges). */
+  privilegesOf(auth: ConnectionAuthState | undefined): RolePrivilege[] {
+    return this.users.roles.privilegesOf(this.rolesOf(auth));
+  }
+
   /**
    * Throws Unauthorized when access control is on and the connection may not run the command:
    * mongod's "Command <name> requires authentication" before authentication, then
@@ -97,7 +114,7 @@ export class ServerSecurity {
     if (name !== undefined && commandName === 'usersInfo' && isOwnUsersInfo(body.usersInfo, name, dbName)) return;
     const roles = this.rolesOf(auth);
     const denied = requiredPrivileges(commandName, body, dbName).some(
-      (privilege) => !rolesGrant(roles, privilege.action, privilege.resource) && !(localhostBypass && localhostExceptionAllows(privilege)),
+      (privilege) => !this.users.roles.grants(roles, privilege.action, privilege.resource) && !(localhostBypass && localhostExceptionAllows(privilege)),
     );
     if (denied) throw new CommandError(ErrorCodes.Unauthorized, `not authorized on ${dbName} to execute command ${commandText(body)}`);
   }
@@ -108,6 +125,7 @@ export class ServerSecurity {
       throw new CommandError(ErrorCodes.IDLFailedToParse, "BSON field 'saslStart.mechanism' is missing but a required field");
     }
     auth.conversation = undefined;
+    if (mechanism === 'PLAIN' && dbName === EXTERNAL_DB) return this.plainStart(command, auth);
     if (!isScramMechanism(mechanism)) {
       throw new CommandError(ErrorCodes.MechanismUnavailable, `Received authentication for mechanism ${mechanism} which is unknown or not enabled`);
     }
@@ -126,6 +144,21 @@ export class ServerSecurity {
     }
     auth.conversation = { id: CONVERSATION_ID, db: dbName, scram, payloadAsString: asString };
     return { conversationId: CONVERSATION_ID, done: false, payload: encodePayload(scram.serverFirstMessage(), asString) };
+  }
+
+  /** PLAIN is a single step: the reply is `done` with an empty payload, or AuthenticationFailed. */
+  private plainStart(command: Document, auth: ConnectionAuthState): Document {
+    const { bytes, asString } = payloadOf(command);
+    auth.user = authenticatePlain(bytes, this.users, this.directory);
+    return { conversationId: CONVERSATION_ID, done: true, payload: encodePayload(Buffer.alloc(0), asString) };
+  }
+
+  /** The `authenticate` command (MONGODB-X509): mongod's reply { dbname, user }. */
+  authenticate(command: Document, dbName: string, auth: ConnectionAuthState): Document {
+    const name = authenticateX509(command, dbName, auth.x509Subject, this.users);
+    auth.conversation = undefined;
+    auth.user = name;
+    return { dbname: name.db, user: name.user };
   }
 
   saslContinue(command: Document, auth: ConnectionAuthState): Document {
@@ -169,6 +202,13 @@ export class ServerSecurity {
           fields.speculativeAuthenticate = this.saslStart(start, start.db, auth);
         } catch {
           auth.conversation = undefined;
+        }
+      } else if (start.authenticate !== undefined) {
+        // X.509 (handshake spec): the authenticate command itself, its db implied ($external).
+        try {
+          fields.speculativeAuthenticate = this.authenticate(start, typeof start.db === 'string' ? start.db : EXTERNAL_DB, auth);
+        } catch {
+          // Not authenticated: the client sends `authenticate` and gets the error there.
         }
       }
     }

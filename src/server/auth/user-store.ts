@@ -4,6 +4,7 @@
 import { UUID, type Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
+import { RoleStore } from './custom-roles.js';
 import { resolveRoleName, type RoleName } from './roles.js';
 import { createScramCredential, isScramMechanism, SCRAM_MECHANISMS, type ScramCredential, type ServerScramMechanism } from './scram-credentials.js';
 
@@ -42,11 +43,11 @@ export function scramMechanismsOf(mechanisms: readonly unknown[] | undefined): S
   return out;
 }
 
-/** Resolves role entries against `db` (RoleNotFound for unknown roles), without duplicates. */
-export function resolveRoles(entries: readonly unknown[], db: string): RoleName[] {
+/** Resolves role entries against `db` (RoleNotFound for roles neither built in nor in `custom`), without duplicates. */
+export function resolveRoles(entries: readonly unknown[], db: string, custom?: RoleStore): RoleName[] {
   const out: RoleName[] = [];
   for (const entry of entries) {
-    const name = resolveRoleName(entry, db);
+    const name = resolveRoleName(entry, db, custom === undefined ? undefined : (n) => custom.has(n));
     if (!out.some((r) => r.role === name.role && r.db === name.db)) out.push(name);
   }
   return out;
@@ -54,6 +55,8 @@ export function resolveRoles(entries: readonly unknown[], db: string): RoleName[
 
 export class UserStore {
   private readonly users = new Map<string, StoredUser>();
+  /** The user-defined roles users may hold (createRole & co.). */
+  readonly roles = new RoleStore();
 
   private static keyOf(db: string, user: string): string {
     return `${db}\u0000${user}`;
@@ -78,7 +81,7 @@ export class UserStore {
       userId: new UUID(),
       user: input.user,
       db: input.db,
-      roles: resolveRoles(input.roles ?? [], input.db),
+      roles: resolveRoles(input.roles ?? [], input.db, this.roles),
       customData: input.customData,
       mechanisms,
       credentials: {},

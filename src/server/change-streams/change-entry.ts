@@ -5,11 +5,11 @@ import type { Document, Long, Timestamp, UUID } from '../../bson.js';
 import type { CollectionStore } from '../storage/collection.js';
 
 export type DataChangeKind = 'insert' | 'update' | 'replace' | 'delete';
-export type CommandChangeKind = 'drop' | 'rename' | 'dropDatabase' | 'create' | 'createIndexes' | 'dropIndexes' | 'modify';
+export type CommandChangeKind = 'drop' | 'rename' | 'dropDatabase' | 'create' | 'createIndexes' | 'dropIndexes' | 'modify' | 'shardCollection';
 export type ChangeKind = DataChangeKind | CommandChangeKind;
 
 /** Event types shown only to streams opened with showExpandedEvents. */
-export const EXPANDED_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['create', 'createIndexes', 'dropIndexes', 'modify']);
+export const EXPANDED_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['create', 'createIndexes', 'dropIndexes', 'modify', 'shardCollection']);
 
 export interface Namespace {
   readonly db: string;

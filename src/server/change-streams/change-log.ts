@@ -2,9 +2,9 @@
 // every committed change to base data, in commit order, each at a strictly
 // increasing position and stamped with the replica set's cluster time. The
 // writes of one command share a cluster time and are told apart by position. The log keeps a bounded
-// history; resuming from before it is ChangeStreamHistoryLost, as on mongod
-// when the oplog has rolled over.
-import { Timestamp } from '../../bson.js';
+// history, by entry count and by approximate bytes (mongod sizes its oplog in bytes);
+// resuming from before it is ChangeStreamHistoryLost, as on mongod when the oplog has rolled over.
+import { calculateObjectSize, Timestamp } from '../../bson.js';
 import type { ChangeEntry, ChangeRecord } from './change-entry.js';
 import type { ResumePoint } from './resume-token.js';
 
@@ -16,11 +16,32 @@ export interface ChangeClock {
   nextWriteTime(): Timestamp;
 }
 
-/** How many entries the log keeps by default (mongod sizes its oplog in bytes; a count is enough here). */
+/** How many entries the log keeps by default. */
 export const DEFAULT_CHANGE_LOG_CAPACITY = 100_000;
+
+/**
+ * How many bytes of entries (approximately: document images plus a fixed overhead) the log
+ * keeps by default, so large documents cannot make an in-process server grow without bound.
+ */
+export const DEFAULT_CHANGE_LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+/** An entry's fixed cost beyond its documents: times, namespace, position, object headers. */
+const ENTRY_OVERHEAD_BYTES = 128;
+
+/** An entry's approximate size: its document images, DDL descriptions and a fixed overhead. */
+export function approximateEntryBytes(entry: ChangeRecord): number {
+  let bytes = ENTRY_OVERHEAD_BYTES + entry.ns.db.length + (entry.ns.coll?.length ?? 0);
+  bytes += (entry.before?.byteLength ?? 0) + (entry.after?.byteLength ?? 0);
+  if (entry.operationDescription !== undefined) bytes += calculateObjectSize(entry.operationDescription);
+  if (entry.stateBeforeChange !== undefined) bytes += calculateObjectSize(entry.stateBeforeChange);
+  return bytes;
+}
 
 export class ChangeLog {
   private readonly entries: ChangeEntry[] = [];
+  /** approximateEntryBytes of each held entry, index for index. */
+  private readonly sizes: number[] = [];
+  private heldBytes = 0;
   private next = 0;
   private readonly waiters = new Set<() => void>();
   /** The time the log began: nothing before it can be looked back on (snapshot reads). */
@@ -29,6 +50,7 @@ export class ChangeLog {
   constructor(
     private readonly clock: ChangeClock,
     private readonly capacity: number = DEFAULT_CHANGE_LOG_CAPACITY,
+    private readonly maxBytes: number = DEFAULT_CHANGE_LOG_MAX_BYTES,
   ) {
     this.startTime = clock.current();
   }
@@ -43,15 +65,24 @@ export class ChangeLog {
     return this.entries[0]?.position ?? this.next;
   }
 
-  /** True once entries have been dropped to respect the capacity. */
+  /** The approximate bytes the held entries take (bounded by maxBytes, but for a single larger entry). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** True once entries have been dropped to respect the entry capacity or the byte budget. */
   get hasTrimmed(): boolean {
     return this.startPosition > 0;
   }
 
   append(record: ChangeRecord): ChangeEntry {
     const entry: ChangeEntry = { ...record, position: this.next++, clusterTime: this.timeForWrite(), wallTime: new Date() };
+    const size = approximateEntryBytes(record);
     this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.splice(0, Math.max(1, Math.floor(this.capacity / 10)));
+    this.sizes.push(size);
+    this.heldBytes += size;
+    if (this.entries.length > this.capacity) this.dropOldest(Math.max(1, Math.floor(this.capacity / 10)));
+    if (this.heldBytes > this.maxBytes) this.dropOldest(this.countToFreeBytes());
     this.wakeWaiters();
     return entry;
   }
@@ -97,6 +128,23 @@ export class ChangeLog {
       const timer = setTimeout(done, Math.max(0, ms));
       this.waiters.add(done);
     });
+  }
+
+  /**
+   * How many of the oldest entries to drop to get back under the byte budget, with a tenth
+   * of it to spare so trimming is not paid on every append; the newest entry always stays.
+   */
+  private countToFreeBytes(): number {
+    const target = Math.floor(this.maxBytes * 0.9);
+    let held = this.heldBytes;
+    let count = 0;
+    while (held > target && count < this.sizes.length - 1) held -= this.sizes[count++];
+    return count;
+  }
+
+  private dropOldest(count: number): void {
+    this.entries.splice(0, count);
+    for (const size of this.sizes.splice(0, count)) this.heldBytes -= size;
   }
 
   private wakeWaiters(): void {

@@ -64,6 +64,11 @@ export class ChangeRecorder implements CollectionObserver {
     this.log.append({ kind: 'dropIndexes', ...collectionFields(collection), operationDescription: { indexes: [copyDocument(spec)] } });
   }
 
+  /** shardCollection on a mongos of the simulated sharded cluster (see src/server/sharding/). */
+  sharded(collection: CollectionStore, description: Document): void {
+    this.log.append({ kind: 'shardCollection', ...collectionFields(collection), operationDescription: copyDocument(description) });
+  }
+
   created(collection: CollectionStore): void {
     this.log.append({ kind: 'create', ...collectionFields(collection), operationDescription: createDescription(collection) });
   }

@@ -15,6 +15,9 @@ import { sortDocuments } from './sort.js';
 import { mergeInto, outTo } from './aggregate-writes.js';
 import { readableCollection } from './views.js';
 import { searchNotEnabled } from '../search-not-enabled.js';
+import { runGeoNear } from './geo/geo-near-stage.js';
+import { attachMeta, detachMeta, mentionsMeta, rewriteMetaStages } from './meta-stages.js';
+import { matchStageFilter } from './special-filters.js';
 
 export interface AggregateEnv {
   storage: Storage;
@@ -22,6 +25,12 @@ export interface AggregateEnv {
   variables?: Document;
   /** The command's collation document ($match, $sort and mingo's string comparisons). */
   collation?: unknown;
+  /**
+   * The source collection's indexes and namespace, for a first-stage $match with
+   * $text and for $geoNear. Sub-pipelines ($lookup, $facet, …) run without them.
+   */
+  indexes?: readonly Document[];
+  ns?: string;
 }
 
 const MINGO_STAGES = new Set([
@@ -90,14 +99,18 @@ function facet(docs: Document[], spec: Document, env: AggregateEnv): Document[] 
 }
 
 /** Runs `pipeline` over `docs` (which the caller already copied). */
-export function runPipeline(docs: Document[], pipeline: Document[], env: AggregateEnv): Document[] {
+export function runPipeline(docs: Document[], pipeline: Document[], outerEnv: AggregateEnv): Document[] {
+  const { indexes: collectionIndexes, ns = outerEnv.dbName, ...rest } = outerEnv;
+  const env: AggregateEnv = rest;
+  const usesMeta = mentionsMeta(pipeline);
   let current = docs;
   let batch: Document[] = [];
   // $graphLookup reads other collections through mingo's resolver (views resolved as reads are).
   const collectionResolver = (name: string): Document[] => readableCollection(env.storage, env.dbName, name)?.documents() ?? [];
   const mingoOptions = { variables: env.variables, collation: env.collation, collectionResolver };
   const flush = (): void => {
-    if (batch.length > 0) current = mingoAggregate(current, batch, mingoOptions);
+    if (batch.length > 0 && usesMeta) current = detachMeta(mingoAggregate(attachMeta(current), rewriteMetaStages(batch), mingoOptions));
+    else if (batch.length > 0) current = mingoAggregate(current, batch, mingoOptions);
     batch = [];
   };
   pipeline.forEach((stage, index) => {
@@ -111,8 +124,14 @@ export function runPipeline(docs: Document[], pipeline: Document[], env: Aggrega
     flush();
     switch (name) {
       case '$match': {
-        const test = compileFilter(arg as Document, { variables: env.variables, collation: env.collation });
+        const filter = matchStageFilter(arg, index);
+        const test = compileFilter(filter, { variables: env.variables, collation: env.collation, indexes: index === 0 ? (collectionIndexes ?? []) : [] });
         current = current.filter((d) => test(d));
+        break;
+      }
+      case '$geoNear': {
+        if (index !== 0) throw new CommandError(40602, '$geoNear is only valid as the first stage in a pipeline');
+        current = runGeoNear(current, arg, { indexes: collectionIndexes, ns, variables: env.variables, collation: env.collation });
         break;
       }
       case '$sort': current = sortDocuments(current, arg, env.collation); break;

@@ -7,9 +7,11 @@ import { ErrorCodes } from '../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber, typeRank, TYPE_CODES } from './bson-types.js';
 import { collatorFor, type StringComparator } from './collation.js';
 import { compareValues, valuesEqual } from './compare.js';
+import { compileGeoIntersects, compileGeoWithin } from './geo/geo-query.js';
 import { compileJsonSchema } from './json-schema.js';
 import { mingoExprTest } from './mingo-bridge.js';
 import { resolvePath, splitPath } from './paths.js';
+import { checkSpecialPlacement, compileNearField, compileText, isNearCondition } from './special-filters.js';
 
 export type Predicate = (doc: Document) => boolean;
 type ValueTest = (value: unknown) => boolean;
@@ -19,6 +21,14 @@ export interface MatchOptions {
   variables?: Document;
   /** The command's (or collection's) collation document; strings compare under it. */
   collation?: unknown;
+  /**
+   * The collection's indexes (listIndexes form): $text needs a text index and
+   * $near a geo index among them. Omitted for secondary compiles (positional
+   * projection, update positional), which then accept $text/$near leniently.
+   */
+  indexes?: readonly Document[];
+  /** Internal: the top-level placement rules for $text/$near were checked already. */
+  placementChecked?: boolean;
 }
 
 function badValue(message: string): CommandError {
@@ -183,6 +193,8 @@ function compileOperators(ops: Document, options: MatchOptions): (values: unknow
         parts.push((vs) => anyValue(vs, t));
         break;
       }
+      case '$geoWithin': case '$within': { const t = compileGeoWithin(operand); parts.push((vs) => anyValue(vs, t)); break; }
+      case '$geoIntersects': { const t = compileGeoIntersects(operand); parts.push((vs) => anyValue(vs, t)); break; }
       case '$comment': break;
       default:
         throw badValue(`unknown operator: ${op}`);
@@ -210,6 +222,7 @@ function isOperatorDocument(value: unknown): value is Document {
 }
 
 function compileField(path: string, condition: unknown, options: MatchOptions): Predicate {
+  if (isNearCondition(condition)) return compileNearField(path, condition, options.indexes);
   const parts = splitPath(path);
   const test = isOperatorDocument(condition)
     ? compileOperators(condition, options)
@@ -230,6 +243,10 @@ function compileList(op: string, operand: unknown, options: MatchOptions): Predi
 export function compileFilter(filter: Document | undefined, options: MatchOptions = {}): Predicate {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainDocument(filter)) throw badValue('filter must be an object');
+  if (!options.placementChecked) {
+    checkSpecialPlacement(filter, options.indexes);
+    options = { ...options, placementChecked: true };
+  }
   const predicates: Predicate[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$')) {
@@ -243,7 +260,7 @@ export function compileFilter(filter: Document | undefined, options: MatchOption
         case '$alwaysTrue': break;
         case '$alwaysFalse': predicates.push(() => false); break;
         case '$where': throw new CommandError(ErrorCodes.NotImplemented, '$where is not supported by the embedded server');
-        case '$text': throw new CommandError(ErrorCodes.NotImplemented, '$text is not supported by the embedded server');
+        case '$text': predicates.push(compileText(value, options.indexes)); break;
         default: throw badValue(`unknown top level operator: ${key}`);
       }
     } else {

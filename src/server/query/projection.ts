@@ -7,6 +7,7 @@ import { bsonTypeOf, isPlainDocument, toNumber } from './bson-types.js';
 import { compileFilter, type Predicate } from './matcher.js';
 import { mingoAggregate } from './mingo-bridge.js';
 import { positionalIndex } from './positional.js';
+import { nearDistanceOf, textScoreOf } from './query-metadata.js';
 
 type Rule =
   | { kind: 'include' }
@@ -14,7 +15,8 @@ type Rule =
   | { kind: 'slice'; skip: number; limit: number | undefined }
   | { kind: 'elemMatch'; test: Predicate }
   | { kind: 'positional' }
-  | { kind: 'computed'; expr: unknown };
+  | { kind: 'computed'; expr: unknown }
+  | { kind: 'meta'; meta: 'textScore' | 'geoNearDistance' };
 
 export interface ProjectionContext {
   /** The query, for positional projection. */
@@ -29,6 +31,10 @@ function ruleOf(path: string, value: unknown): Rule {
       const s = value.$slice;
       if (Array.isArray(s)) return { kind: 'slice', skip: toNumber(s[0]), limit: toNumber(s[1]) };
       return { kind: 'slice', skip: 0, limit: toNumber(s) };
+    }
+    if ('$meta' in value && Object.keys(value).length === 1) {
+      if (value.$meta === 'textScore' || value.$meta === 'geoNearDistance') return { kind: 'meta', meta: value.$meta };
+      throw new CommandError(ErrorCodes.BadValue, `unsupported $meta in projection: ${String(value.$meta)}`);
     }
     if ('$elemMatch' in value) {
       const inner = compileFilter({ e: { $elemMatch: value.$elemMatch } });
@@ -147,6 +153,12 @@ export function compileProjection(spec: Document | undefined, context: Projectio
         if (found === undefined) delete out[path];
         else out[path] = [found];
       }
+    }
+    for (const { path, rule } of rules) {
+      if (rule.kind !== 'meta') continue;
+      const value = rule.meta === 'textScore' ? textScoreOf(doc) : nearDistanceOf(doc);
+      if (value === undefined) throw new CommandError(40218, `query requires ${rule.meta === 'textScore' ? 'text score' : 'geoNear distance'} metadata, but it is not available`);
+      out[path] = value;
     }
     if (computed.length > 0) {
       const project: Document = { _id: 0 };

@@ -7,17 +7,26 @@ import { isPlainDocument, toNumber } from './bson-types.js';
 import { collatorFor, type StringComparator } from './collation.js';
 import { compareValues } from './compare.js';
 import { pathValuesForKeys } from './paths.js';
+import { nearDistanceOf, textScoreOf } from './query-metadata.js';
 
 interface SortField {
   path: string;
   direction: 1 | -1;
+  /** { $meta: 'textScore' } sorts by descending score; 'geoNearDistance' by ascending distance. */
+  meta?: 'textScore' | 'geoNearDistance';
 }
+
+const META_KINDS = ['textScore', 'geoNearDistance'] as const;
 
 export function parseSort(spec: unknown): SortField[] {
   if (spec === undefined || spec === null) return [];
   if (!isPlainDocument(spec)) throw new CommandError(ErrorCodes.TypeMismatch, 'sort must be an object');
   return Object.entries(spec).map(([path, dir]) => {
-    if (isPlainDocument(dir) && '$meta' in dir) return { path, direction: -1 as const };
+    if (isPlainDocument(dir) && '$meta' in dir) {
+      const meta = META_KINDS.find((m) => m === dir.$meta);
+      if (meta === undefined) throw new CommandError(ErrorCodes.BadValue, `unknown $meta sort: ${String(dir.$meta)}`);
+      return { path, direction: meta === 'textScore' ? (-1 as const) : (1 as const), meta };
+    }
     const n = toNumber(dir);
     if (n !== 1 && n !== -1) {
       throw new CommandError(15974, `Illegal key in $sort specification: ${path}: ${String(dir)}`);
@@ -27,6 +36,8 @@ export function parseSort(spec: unknown): SortField[] {
 }
 
 function sortKey(doc: Document, field: SortField, collator: StringComparator | undefined): unknown {
+  if (field.meta === 'textScore') return textScoreOf(doc) ?? 0;
+  if (field.meta === 'geoNearDistance') return nearDistanceOf(doc) ?? Infinity;
   const values = pathValuesForKeys(doc, field.path);
   let best: unknown = values[0];
   for (const v of values.slice(1)) {

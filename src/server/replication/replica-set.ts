@@ -1,10 +1,12 @@
-// What one-member replica-set mode adds to a server: its set name and election
-// id, the logical clock, and the retryable-write history. hello reports us as
-// the set's primary; every reply carries $clusterTime and operationTime.
+// What replica-set mode adds to a server: its set name and election id, the
+// logical clock, and the retryable-write history. In the one-member set hello
+// reports us as the set's primary; in a multi-member set (members.ts) each
+// member reports its own role. Every reply carries $clusterTime and operationTime.
 import { Long, ObjectId, type Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import { numberValue } from '../failpoints/failpoint.js';
 import { LogicalClock } from './logical-clock.js';
+import type { ReplicaSetMembers } from './members.js';
 import { RetryableWriteHistory } from './retryable-write-history.js';
 import { TransactionTable } from '../transactions/transaction-table.js';
 
@@ -14,7 +16,7 @@ const WRITE_COMMANDS = new Set([
   'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'renameCollection', 'collMod', 'commitTransaction',
 ]);
 
-/** Our one term: no elections ever happen. */
+/** The one-member set's one term: it never holds an election. */
 const TERM = Long.fromNumber(1);
 
 export class ReplicaSetState {
@@ -25,6 +27,12 @@ export class ReplicaSetState {
   /** Fixed per server: a driver compares it across heartbeats to detect stale primaries. */
   readonly electionId = new ObjectId();
 
+  /**
+   * The members of a multi-member set (MemoryServer.start({ members: N > 1 })); absent for the
+   * one-member set, whose single member is always primary and never holds an election.
+   */
+  members: ReplicaSetMembers | undefined;
+
   constructor(readonly setName: string) {
     if (typeof setName !== 'string' || setName.length === 0 || /[/\s,]/.test(setName)) {
       throw new MongoInvalidArgumentError(`MemoryServer replSet must be a non-empty set name without '/', ',' or spaces, got ${JSON.stringify(setName)}`);
@@ -33,6 +41,7 @@ export class ReplicaSetState {
 
   /** hello's replica-set fields for the member reached at `me` ("host:port"). */
   helloFields(me: string, legacy: boolean): Document {
+    if (this.members !== undefined) return this.memberHelloFields(this.members, me, legacy);
     const opTime = { ts: this.clock.current(), t: TERM };
     const writeDate = new Date(opTime.ts.t * 1000);
     return {
@@ -44,6 +53,27 @@ export class ReplicaSetState {
       primary: me,
       me,
       electionId: this.electionId,
+      lastWrite: { opTime, lastWriteDate: writeDate, majorityOpTime: opTime, majorityWriteDate: writeDate },
+    };
+  }
+
+  /** hello's fields on one member of a multi-member set, as mongod reports them for its role. */
+  private memberHelloFields(members: ReplicaSetMembers, me: string, legacy: boolean): Document {
+    const index = members.indexOf(me);
+    const isPrimary = index !== undefined && members.isPrimary(index);
+    const primary = members.primary();
+    const opTime = { ts: this.clock.current(), t: Long.fromNumber(members.term) };
+    const writeDate = new Date(opTime.ts.t * 1000);
+    return {
+      hosts: members.hosts(),
+      setName: this.setName,
+      setVersion: 1,
+      ...(legacy ? { ismaster: isPrimary } : { isWritablePrimary: isPrimary }),
+      secondary: !isPrimary,
+      ...(primary !== undefined ? { primary } : {}),
+      me,
+      // Only the primary reports the election that made it primary.
+      ...(isPrimary ? { electionId: members.electionId } : {}),
       lastWrite: { opTime, lastWriteDate: writeDate, majorityOpTime: opTime, majorityWriteDate: writeDate },
     };
   }

@@ -7,6 +7,7 @@ import { CommandError } from '../command-error.js';
 import { isPlainDocument, toNumber } from '../query/bson-types.js';
 import { compileFilter, type Predicate } from '../query/matcher.js';
 import { duplicateKeyError, extractKeys, keyString, sparseSkips } from './index-keys.js';
+import { geoKeyError } from '../query/geo/geo-keys.js';
 
 /** An index as listIndexes reports it. */
 export interface IndexSpec extends Document {
@@ -72,6 +73,10 @@ export class IndexState {
   }
 
   conflict(doc: Document, rid: number, ns: string): CommandError | undefined {
+    if (Object.values(this.spec.key).includes('2dsphere') && (!this.partial || this.partial(doc))) {
+      const geoError = geoKeyError(doc, this.spec.key);
+      if (geoError) return geoError;
+    }
     if (!this.enforcing) return undefined;
     for (const key of this.rawKeys(doc)) {
       const owners = this.entries.get(keyString(key));

@@ -10,7 +10,7 @@ import type { RetryableWriteHistory } from '../replication/retryable-write-histo
 import type { Storage } from '../storage/storage.js';
 import { Transaction, type DocumentLocks } from './transaction.js';
 
-type TransactionState = 'inProgress' | 'committed' | 'aborted';
+export type TransactionState = 'inProgress' | 'committed' | 'aborted';
 
 /** mongod's transactionLifetimeLimitSeconds default: older open transactions are aborted. */
 export const TRANSACTION_LIFETIME_LIMIT_MS = 60_000;
@@ -106,6 +106,13 @@ export class TransactionTable {
     } finally {
       this.notifyEnded();
     }
+  }
+
+  /** The session's transaction at `at` as the engine sees it; undefined when it never started here. */
+  stateOf(at: TransactionCoordinates): TransactionState | undefined {
+    const key = sessionKey(at.lsid);
+    const active = key === undefined ? undefined : this.sessions.get(key);
+    return active?.txnNumber === at.txnNumber ? active.state : undefined;
   }
 
   /** abortTransaction. */

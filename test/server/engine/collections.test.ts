@@ -67,7 +67,8 @@ describe('collection commands', () => {
     const ctx = fakeContext('db');
     await run(ctx, { insert: 'a', documents: [{ _id: 1 }] });
     const reply = await run(ctx, { explain: { find: 'a', filter: { _id: 1 } }, verbosity: 'queryPlanner' });
-    expect(reply.queryPlanner).toEqual({ namespace: 'db.a', parsedQuery: { _id: 1 }, winningPlan: { stage: 'COLLSCAN', direction: 'forward' }, rejectedPlans: [] });
+    expect(reply.queryPlanner).toMatchObject({ namespace: 'db.a', parsedQuery: { _id: { $eq: 1 } }, rejectedPlans: [] });
+    expect(reply.queryPlanner.winningPlan).toMatchObject({ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: '_id_', indexBounds: { _id: ['[1, 1]'] } } });
     await run(ctx, { explain: { delete: 'a', deletes: [{ q: {}, limit: 0 }] } });
     expect(await findAll(ctx, 'a')).toEqual([{ _id: 1 }]);
   });

@@ -124,6 +124,9 @@ class MongroveDatabase implements DatabaseHandle {
   }
 }
 
+/** Long enough for a hello reply from a member of a three-member set (the tests parse it back). */
+const LOGGED_DOCUMENT_LENGTH = 1500;
+
 function clientOptions(spec: ClientSpec): ClientOptions {
   const options: ClientOptions = {};
   if (spec.serverApi) options.serverApi = spec.serverApi as ClientOptions['serverApi'];
@@ -133,6 +136,8 @@ function clientOptions(spec: ClientSpec): ClientOptions {
   return {
     ...options,
     mongodbLogComponentSeverities: spec.observeLogMessages as ClientOptions['mongodbLogComponentSeverities'],
+    // A three-member set's hello reply (logged in full by heartbeat messages) runs past the default 1000 characters.
+    mongodbLogMaxDocumentLength: LOGGED_DOCUMENT_LENGTH,
     mongodbLogPath: {
       write: (record: LogRecord) => onLog({ level: record.severity, component: record.component, data: { ...record.message } }),
     },

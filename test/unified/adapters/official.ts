@@ -266,6 +266,8 @@ export const officialAdapter: DriverAdapter = {
     if (spec.observeLogMessages && spec.onLog) {
       const onLog = spec.onLog;
       options.mongodbLogComponentSeverities = spec.observeLogMessages as MongoClientOptions['mongodbLogComponentSeverities'];
+      // A three-member set's hello reply (logged in full by heartbeat messages) runs past the default 1000 characters.
+      options.mongodbLogMaxDocumentLength = 1500;
       options.mongodbLogPath = {
         write: (log: Document) => {
           const { s, c, t: _t, ...data } = log;

@@ -1,10 +1,9 @@
 // Authentication commands: saslStart / saslContinue run SCRAM-SHA-1 and
 // SCRAM-SHA-256 against the server's users (src/server/auth/); a successful
-// conversation authenticates the connection. Other mechanisms fail as on a
-// mongod that has them disabled; `authenticate` (MONGODB-X509) always fails.
-import { CommandError } from '../../command-error.js';
-import { ErrorCodes } from '../../error-codes.js';
-import { AUTHENTICATION_FAILED } from '../../auth/scram-conversation.js';
+// conversation authenticates the connection; PLAIN on $external checks the
+// simulated LDAP directory. `authenticate` runs MONGODB-X509 against the
+// connection's verified client certificate. Other mechanisms fail as on a
+// mongod that has them disabled.
 import { newConnectionAuthState, type ConnectionAuthState } from '../../auth/security.js';
 import type { ServerRuntime } from '../../server-runtime.js';
 import type { CommandHandler, ConnectionInfo } from '../../types.js';
@@ -23,9 +22,7 @@ export function authenticationCommands(runtime: ServerRuntime): CommandHandler[]
     },
     {
       name: 'authenticate',
-      run() {
-        throw new CommandError(ErrorCodes.AuthenticationFailed, AUTHENTICATION_FAILED);
-      },
+      run: (command, context) => runtime.security.authenticate(command, context.dbName, authOf(context.connection)),
     },
     {
       name: 'logout',

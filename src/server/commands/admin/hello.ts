@@ -1,6 +1,6 @@
 // hello / isMaster / ismaster: the handshake and the SDAM heartbeat. As a
 // standalone we are always writable primary; in replica-set mode, the primary
-// of a one-member set. The first hello may carry client
+// of a one-member set or one member of a multi-member set, in its current role. The first hello may carry client
 // metadata (recorded for appName-scoped failpoints) and a compression list.
 import type { Document, ObjectId } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
@@ -25,6 +25,11 @@ import { negotiateCompressors } from '../../wire-server/compression.js';
 function loadBalancedHandshake(runtime: ServerRuntime, command: Document, routedTo: ObjectId | undefined): ObjectId | undefined {
   if (command.loadBalanced !== true || runtime.loadBalancer === undefined) return undefined;
   return routedTo ?? runtime.loadBalancer.serviceIds[0];
+}
+
+/** A mongos answers as a writable primary with msg 'isdbgrid' and none of its shards' replica-set fields. */
+function mongosFields(legacy: boolean): Document {
+  return { ...(legacy ? { ismaster: true } : { isWritablePrimary: true }), msg: 'isdbgrid' };
 }
 
 export function helloCommand(runtime: ServerRuntime): CommandHandler {
@@ -52,7 +57,8 @@ export function helloCommand(runtime: ServerRuntime): CommandHandler {
       const reply: Document = {};
       if (command.helloOk === true) reply.helloOk = true;
       const balanced = loadBalancedHandshake(runtime, command, state?.serviceId);
-      if (balanced !== undefined) Object.assign(reply, legacy ? { ismaster: true } : { isWritablePrimary: true }, { msg: 'isdbgrid', serviceId: balanced });
+      if (balanced !== undefined) Object.assign(reply, mongosFields(legacy), { serviceId: balanced });
+      else if (runtime.router !== undefined) Object.assign(reply, mongosFields(legacy));
       else if (runtime.replication !== undefined) Object.assign(reply, runtime.replication.helloFields(hostString(runtime.address()), legacy));
       else if (legacy) reply.ismaster = true;
       else reply.isWritablePrimary = true;

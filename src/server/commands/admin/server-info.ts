@@ -9,7 +9,8 @@ import {
   SERVER_VERSION_ARRAY,
   type ServerRuntime,
 } from '../../server-runtime.js';
-import { privilegesOf } from '../../auth/roles.js';
+import { opCountersOf } from '../../op-counters.js';
+import { ttlMonitorOf } from '../../storage/ttl-monitor.js';
 import type { CommandHandler } from '../../types.js';
 import { requireAdminDatabase } from './admin-only.js';
 
@@ -43,7 +44,7 @@ export function serverInfoCommands(runtime: ServerRuntime): CommandHandler[] {
         return {
           host: hostString(runtime.address()),
           version: SERVER_VERSION,
-          process: 'mongod',
+          process: runtime.router === undefined ? 'mongod' : 'mongos',
           pid: Long.fromNumber(process.pid),
           uptime: uptimeMillis / 1000,
           uptimeMillis: Long.fromNumber(uptimeMillis),
@@ -55,7 +56,9 @@ export function serverInfoCommands(runtime: ServerRuntime): CommandHandler[] {
             totalCreated: runtime.connections.totalCreated,
             active: runtime.connections.current,
           },
+          opcounters: opCountersOf(runtime).toDocument(),
           storageEngine: { name: 'memory', supportsCommittedReads: true, persistent: false },
+          metrics: { ttl: { deletedDocuments: Long.fromNumber(ttlMonitorOf(runtime.storage).deletedDocuments), passes: Long.fromNumber(ttlMonitorOf(runtime.storage).passes) } },
         };
       },
     },
@@ -103,9 +106,10 @@ export function serverInfoCommands(runtime: ServerRuntime): CommandHandler[] {
         const user = runtime.security.authenticatedUser(auth);
         const authInfo: Record<string, unknown> = {
           authenticatedUsers: user === undefined ? [] : [{ user: user.user, db: user.db }],
-          authenticatedUserRoles: runtime.security.rolesOf(auth).map((r) => ({ role: r.role, db: r.db })),
+          // Every role the user holds, inherited ones included (mongod's getAuthenticatedRoleNames).
+          authenticatedUserRoles: runtime.security.users.roles.closure(runtime.security.rolesOf(auth)).map((r) => ({ role: r.role, db: r.db })),
         };
-        if (command.showPrivileges === true) authInfo.authenticatedUserPrivileges = privilegesOf(runtime.security.rolesOf(auth));
+        if (command.showPrivileges === true) authInfo.authenticatedUserPrivileges = runtime.security.privilegesOf(auth);
         return { authInfo };
       },
     },

@@ -8,6 +8,7 @@ import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { typeName } from '../../stable-api.js';
 import { resolveRoles, scramMechanismsOf, type StoredUser, type UserStore } from '../../auth/user-store.js';
+import { compileFilter } from '../../query/matcher.js';
 import type { CommandHandler } from '../../types.js';
 
 function stringField(command: Document, commandName: string, field: string, required: boolean): string | undefined {
@@ -46,7 +47,10 @@ function customDataField(command: Document, commandName: string): Document | und
 /** A user as usersInfo shows it: mongod's stored user document (credentials only on request) plus its mechanisms. */
 function describe(user: StoredUser, showCredentials: boolean): Document {
   const out: Document = { _id: `${user.db}.${user.user}`, userId: user.userId, user: user.user, db: user.db };
-  if (showCredentials) {
+  // $external users authenticate outside the server (X.509, LDAP via PLAIN): mongod shows no SCRAM material for them.
+  const external = user.db === '$external';
+  if (showCredentials && external) out.credentials = { external: true };
+  else if (showCredentials) {
     const credentials: Document = {};
     for (const [mechanism, credential] of Object.entries(user.credentials)) {
       credentials[mechanism] = {
@@ -60,7 +64,7 @@ function describe(user: StoredUser, showCredentials: boolean): Document {
   }
   if (user.customData !== undefined) out.customData = user.customData;
   out.roles = user.roles.map((r) => ({ role: r.role, db: r.db }));
-  out.mechanisms = user.mechanisms;
+  out.mechanisms = external ? ['external'] : user.mechanisms;
   return out;
 }
 
@@ -78,6 +82,15 @@ function usersInfoMatcher(selector: unknown, dbName: string): (user: StoredUser)
   if (typeof selector === 'object' && selector !== null && !Array.isArray(selector) && (selector as Document).forAllDBs === true) return () => true;
   const names = (Array.isArray(selector) ? selector : [selector]).map(nameOf);
   return (user) => names.some((n) => n.user === user.user && n.db === user.db);
+}
+
+/** usersInfo showPrivileges: every role the user holds (directly or not) and what they grant. */
+function inheritedFields(users: UserStore, user: StoredUser): Document {
+  return {
+    inheritedRoles: users.roles.closure(user.roles).map((r) => ({ role: r.role, db: r.db })),
+    inheritedPrivileges: users.roles.privilegesOf(user.roles).map((p) => ({ resource: { ...p.resource }, actions: [...p.actions] })),
+    inheritedAuthenticationRestrictions: [],
+  };
 }
 
 function requiredRoles(command: Document, commandName: string): unknown[] {
@@ -135,7 +148,7 @@ export function userCommands(users: UserStore): CommandHandler[] {
         if (mechanisms !== undefined && pwd === undefined) {
           throw new CommandError(ErrorCodes.BadValue, 'mechanisms field may only be specified with a new password');
         }
-        const resolved = roles === undefined ? undefined : resolveRoles(roles, context.dbName);
+        const resolved = roles === undefined ? undefined : resolveRoles(roles, context.dbName, users.roles);
         if (pwd !== undefined) users.setPassword(user, pwd, mechanisms === undefined ? user.mechanisms : scramMechanismsOf(mechanisms));
         if (resolved !== undefined) user.roles = resolved;
         if (customData !== undefined) user.customData = customData;
@@ -161,16 +174,27 @@ export function userCommands(users: UserStore): CommandHandler[] {
       run(command, context) {
         const wanted = usersInfoMatcher(command.usersInfo, context.dbName);
         const showCredentials = command.showCredentials === true;
-        return { users: users.all().filter(wanted).map((user) => describe(user, showCredentials)) };
+        const filter: unknown = command.filter;
+        if (filter !== undefined && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) {
+          throw new CommandError(ErrorCodes.TypeMismatch, `BSON field 'usersInfo.filter' is the wrong type '${typeName(filter)}', expected type 'object'`);
+        }
+        const matches = filter === undefined ? () => true : compileFilter(filter as Document);
+        const described = users.all().filter(wanted).map((user) => {
+          const doc = describe(user, showCredentials);
+          if (command.showCustomData === false) delete doc.customData;
+          if (command.showPrivileges === true) Object.assign(doc, inheritedFields(users, user));
+          return doc;
+        });
+        return { users: described.filter((doc) => matches(doc)) };
       },
     },
     {
       name: 'grantRolesToUser',
       run(command, context) {
         const name = stringField(command, 'grantRolesToUser', 'grantRolesToUser', true) ?? '';
-        const granted = resolveRoles(requiredRoles(command, 'grantRolesToUser'), context.dbName);
+        const granted = resolveRoles(requiredRoles(command, 'grantRolesToUser'), context.dbName, users.roles);
         const user = users.existing(context.dbName, name);
-        user.roles = resolveRoles([...user.roles, ...granted], context.dbName);
+        user.roles = resolveRoles([...user.roles, ...granted], context.dbName, users.roles);
         return {};
       },
     },
@@ -178,7 +202,7 @@ export function userCommands(users: UserStore): CommandHandler[] {
       name: 'revokeRolesFromUser',
       run(command, context) {
         const name = stringField(command, 'revokeRolesFromUser', 'revokeRolesFromUser', true) ?? '';
-        const revoked = resolveRoles(requiredRoles(command, 'revokeRolesFromUser'), context.dbName);
+        const revoked = resolveRoles(requiredRoles(command, 'revokeRolesFromUser'), context.dbName, users.roles);
         const user = users.existing(context.dbName, name);
         user.roles = user.roles.filter((r) => !revoked.some((x) => x.role === r.role && x.db === r.db));
         return {};

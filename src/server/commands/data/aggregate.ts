@@ -31,7 +31,7 @@ export function runAggregate(command: Document, context: CommandContext): Aggreg
     const collationOf = { collation: collation ?? collection?.options.collation };
     const stats = isPlainDocument(stages[0]) && '$collStats' in stages[0] ? [collStatsDocument(collection, `${context.dbName}.${target}`, stages[0].$collStats)] : undefined;
     const source = stats ?? (collection ? collection.documents() : []);
-    return { ns: `${context.dbName}.${target}`, pipeline: stages, documents: runPipeline(source, stats ? stages.slice(1) : stages, { ...env, ...collationOf }).map(copyDocument) };
+    return { ns: `${context.dbName}.${target}`, pipeline: stages, documents: runPipeline(source, stats ? stages.slice(1) : stages, { ...env, ...collationOf, indexes: collection?.indexes() ?? [], ns: `${context.dbName}.${target}` }).map(copyDocument) };
   }
   if (bsonTypeOf(target) === 'int' || bsonTypeOf(target) === 'double' || bsonTypeOf(target) === 'long') {
     if (toNumber(target) !== 1) throw new CommandError(ErrorCodes.FailedToParse, "Invalid parameter: 'aggregate' must be 1 for database-level aggregation");

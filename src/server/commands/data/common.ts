@@ -9,6 +9,7 @@ import { equalityKeys, lookupCandidates } from '../../query/index-lookup.js';
 import { compileFilter } from '../../query/matcher.js';
 import { evaluateLetVariables } from '../../query/mingo-bridge.js';
 import { sortDocuments } from '../../query/sort.js';
+import { orderByNearDistance, usesNear } from '../../query/query-metadata.js';
 import type { CollectionStore } from '../../storage/storage.js';
 import type { CommandContext } from '../../types.js';
 
@@ -97,8 +98,10 @@ export interface SelectOptions {
 export function selectRecords(collection: CollectionStore | undefined, filter: Document | undefined, options: SelectOptions = {}): Array<[number, Document]> {
   if (!collection) return [];
   const collation = options.collation ?? collection.options.collation;
-  const test = compileFilter(filter, { variables: options.variables, collation });
+  const test = compileFilter(filter, { variables: options.variables, collation, indexes: collection.indexes() });
   let entries = candidateEntries(collection, filter, collation).filter(([, doc]) => test(doc));
+  // $near/$nearSphere return the closest documents first (unless the statement sorts).
+  if ((options.sort === undefined || options.sort === null) && usesNear(filter)) entries = orderByNearDistance(entries, ([, doc]) => doc);
   if (options.sort !== undefined && options.sort !== null) {
     const wrapped = entries.map(([rid, doc]) => ({ rid, doc }));
     const byDoc = new Map(wrapped.map((w) => [w.doc, w.rid]));

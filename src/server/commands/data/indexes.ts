@@ -5,7 +5,9 @@ import { ErrorCodes } from '../../error-codes.js';
 import { bsonTypeOf, isPlainDocument, toNumber } from '../../query/bson-types.js';
 import { valuesEqual } from '../../query/compare.js';
 import { checkNotView, isView } from '../../query/views.js';
+import { checkSingleTextIndex, isTextKeyPattern, normalizeTextIndexSpec } from '../../query/text/text-index.js';
 import type { CollectionStore, IndexSpec } from '../../storage/storage.js';
+import { validateTtlIndexSpec } from '../../storage/ttl-monitor.js';
 import { copyDocument } from '../../storage/values.js';
 import type { CommandHandler } from '../../types.js';
 import { collectionName, cursorOptions, missingField, requiredArray, wrongType } from './common.js';
@@ -36,6 +38,9 @@ function normalizeSpec(raw: unknown, index: number): IndexSpec {
       throw new CommandError(ErrorCodes.InvalidIndexSpecificationOption, `The field '${field}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
     }
   }
+  validateTtlIndexSpec(spec);
+  if (isTextKeyPattern(spec.key)) return normalizeTextIndexSpec(spec) as IndexSpec;
+  if (Object.values(spec.key).includes('2dsphere')) spec['2dsphereIndexVersion'] ??= 3;
   if (spec.name === '_id_' || valuesEqual(spec.key, { _id: 1 })) {
     if (spec.unique === false || spec.sparse === true) throw new CommandError(ErrorCodes.InvalidIndexSpecificationOption, "The field 'unique' is not valid for an _id index specification");
   }
@@ -84,6 +89,7 @@ export const createIndexesHandler: CommandHandler = {
     const { collection, created } = context.server.storage.ensureCollection(context.dbName, coll);
     const numIndexesBefore = collection.indexes().length;
     const fresh = specs.filter((spec) => !alreadyExists(collection, spec));
+    fresh.forEach((spec, i) => checkSingleTextIndex([...collection.indexes(), ...fresh.slice(0, i)], spec));
     for (const spec of fresh) collection.addIndex(spec);
     const reply: Document = { numIndexesBefore, numIndexesAfter: collection.indexes().length };
     if (fresh.length === 0) reply.note = 'all indexes already exist';
