@@ -400,3 +400,10 @@ export class MongoTransactionError extends MongoAPIError {
     return 'MongoTransactionError';
   }
 }
+
+/** MONGODB-AWS could not obtain credentials or sign its request: the message names the provider or step that failed and why. */
+export class MongoAWSError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoAWSError';
+  }
+}

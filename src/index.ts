@@ -24,3 +24,6 @@ export {
 } from './bson.js';
 export type { Document } from './bson.js';
 export * as bson from './bson.js';
+export { AwsCredentialChain, awsCredentialChainProvider } from './auth/aws/credential-chain.js';
+export type { AwsCredentialProvider, AwsCredentialChainOptions, CachingAwsCredentialProvider } from './auth/aws/credential-chain.js';
+export type { AwsCredentials } from './auth/aws/credential-providers.js';

@@ -138,6 +138,9 @@ export function buildCredentials(input: CredentialsInput): MongoCredentials | un
         throw new MongoInvalidArgumentError('MONGODB-AWS does not accept a username or password: credentials come from the environment or the AWS SDK');
       }
       source = externalSource();
+      if (finalProperties.AWS_CREDENTIAL_PROVIDER !== undefined && typeof finalProperties.AWS_CREDENTIAL_PROVIDER !== 'function') {
+        throw new MongoInvalidArgumentError('AWS_CREDENTIAL_PROVIDER must be a function returning a promise of AWS credentials (it cannot come from the connection string)');
+      }
       break;
     case 'MONGODB-OIDC':
       forbidPassword();
