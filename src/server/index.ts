@@ -2,6 +2,7 @@
 export { MemoryServer } from './memory-server.js';
 export type { MemoryServerOptions, MemoryServerUser, ServerErrorEvent } from './memory-server.js';
 export type { ServerTlsOptions } from './wire-server/tls.js';
+export type { MemoryServerAwsCredential } from './auth/aws-seed.js';
 export { CommandRegistry } from './command-registry.js';
 export type { RegisterOptions } from './command-registry.js';
 export { CommandError } from './command-error.js';

@@ -1,18 +1,19 @@
 // MONGODB-X509 and PLAIN end to end: mongrove's Client and the official driver
 // (the oracle of the wire conversation) against the embedded server serving TLS
 // with the test CA, access control on, and $external users.
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Document } from '../../src/bson.js';
 import { MongoServerError } from '../../src/errors.js';
-import { Client } from '../../src/index.js';
 import { MemoryServer } from '../../src/server/index.js';
 import { CA_PEM, CLIENT_SUBJECT, QUICK, SERVER_PEM, tlsQuery } from './tls-fixtures.js';
+import { firstOperationError } from '../support/first-operation-error.js';
+import { OpenedClients } from '../support/opened-clients.js';
 
 let server: MemoryServer;
 /** TLS with the CA but no $external user for the client certificate. */
 let noUserServer: MemoryServer;
-const clients: Array<{ close(): Promise<void> }> = [];
+const opened = new OpenedClients();
+const { mongrove, official } = opened;
 
 function host(target: MemoryServer): string {
   return `127.0.0.1:${target.port}`;
@@ -25,29 +26,6 @@ function x509Uri(target: MemoryServer, username?: string, withCertificate = true
 
 function plainUri(user: string, password: string): string {
   return `mongodb://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host(server)}/?authMechanism=PLAIN&${tlsQuery(false)}`;
-}
-
-function mongrove(uri: string): Client {
-  const client = new Client(uri);
-  clients.push(client);
-  return client;
-}
-
-function official(uri: string): MongoClient {
-  const client = new MongoClient(uri);
-  clients.push(client);
-  return client;
-}
-
-/** mongrove's Client authenticates each connection as it opens: failures surface on the first operation. */
-function firstOperationError(client: Client): Promise<unknown> {
-  return client
-    .db('admin')
-    .command({ ping: 1 })
-    .then(
-      () => undefined,
-      (e: unknown) => e,
-    );
 }
 
 async function authenticatedUsers(run: (command: Document) => Promise<Document>): Promise<unknown> {
@@ -71,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  await opened.closeAll();
   await Promise.all([server.stop(), noUserServer.stop()]);
 });
 

@@ -1,15 +1,10 @@
 // mongosh, a client we did not write, as a read-only user of a server started with auth:
 // it reads, is refused writes with mongod's Unauthorized, sees its roles in connectionStatus,
 // and is refused a write to a view with CommandNotSupportedOnView.
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryServer } from '../../src/server/index.js';
-
-const run = promisify(execFile);
-const MONGOSH = resolve('node_modules/.bin/mongosh');
+import { mongoshEval } from '../support/mongosh.js';
 
 let server: MemoryServer;
 
@@ -43,12 +38,7 @@ describe('mongosh with a role-limited user', () => {
         viewInsert: outcome(() => db.getSiblingDB('app').v.insertOne({ _id: 1 })),
         roles: db.runCommand({ connectionStatus: 1 }).authInfo.authenticatedUserRoles,
       }, { relaxed: true }));`;
-    const { stdout } = await run(MONGOSH, [`mongodb://viewer:pw@127.0.0.1:${server.port}/?authSource=admin`, '--quiet', '--norc', '--eval', script], {
-      timeout: 30_000,
-      env: { ...process.env, MONGOSH_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1' },
-    });
-    const lines = stdout.trim().split('\n');
-    const result = JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
+    const result = (await mongoshEval(`mongodb://viewer:pw@127.0.0.1:${server.port}/?authSource=admin`, script)) as Record<string, unknown>;
     expect(result.count).toBe(1);
     expect(result.sharedInsert).toMatchObject({ code: 13 });
     expect(String((result.sharedInsert as { message: string }).message)).toContain('not authorized on shared to execute command { insert: "c"');

@@ -46,9 +46,11 @@ describe('change events (official driver, one-member replica set)', () => {
   it('update: updateDescription from the diff (updated, removed, truncated arrays, array elements)', async () => {
     const db = freshDb();
     const coll = db.collection<TestDoc>('c');
-    await coll.insertOne({ _id: 1, a: 1, gone: true, arr: [1, 2, 3], nested: { x: 1, y: 2 }, list: [{ k: 1 }] });
+    // Values long enough that mongod logs a delta (not a replacement) and diffs inside them (see oplog-diff.ts).
+    const note = 'a long enough string';
+    await coll.insertOne({ _id: 1, a: 1, gone: true, arr: ['one-long-element', 'two', 'three'], nested: { note, y: 2 }, list: [{ k: 1, note }], pad: 'x'.repeat(100) });
     const opened = await openStream(db, 'c');
-    await coll.updateOne({ _id: 1 }, [{ $set: { a: 2, arr: [1], 'nested.y': 3, list: [{ k: 2 }, 'new'] } }, { $unset: 'gone' }]);
+    await coll.updateOne({ _id: 1 }, [{ $set: { a: 2, arr: { $slice: ['$arr', 1] }, nested: { note, y: 3 }, list: [{ k: 2, note }, 'new'] } }, { $unset: 'gone' }]);
     const [event] = await nextEvents(db, opened);
     expect(event?.operationType).toBe('update');
     expect(event).not.toHaveProperty('fullDocument');

@@ -1,16 +1,16 @@
 // Geospatial queries through the official driver: 2dsphere/2d index specs,
 // $geoWithin / $geoIntersects / $near / $nearSphere, the $geoNear stage, and
 // mongod's errors (missing geo index, malformed GeoJSON on insert).
-import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryServer } from '../../src/server/index.js';
+import type { Collection, Db } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serverFailure as failure } from '../support/server-failure.js';
+import { useServer } from './support/server-fixture.js';
 
 type GeoPoint = { type: 'Point'; coordinates: [number, number] };
 type Place = { _id: number; name: string; loc: GeoPoint | { type: string; coordinates: unknown }; kind?: string };
 type Legacy = { _id: number; pos: [number, number] };
 
-let server: MemoryServer;
-let client: MongoClient;
+const fixture = useServer();
 let db: Db;
 let places: Collection<Place>;
 let legacy: Collection<Legacy>;
@@ -20,10 +20,7 @@ const point = (lng: number, lat: number): GeoPoint => ({ type: 'Point', coordina
 const SQUARE = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
 
 beforeAll(async () => {
-  server = await MemoryServer.start();
-  client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 2000, maxPoolSize: 1 });
-  await client.connect();
-  db = client.db('geo');
+  db = fixture.client.db('geo');
   places = db.collection<Place>('places');
   await places.insertMany([
     { _id: 1, name: 'origin', loc: point(0, 0), kind: 'a' },
@@ -37,17 +34,6 @@ beforeAll(async () => {
   await legacy.insertMany([{ _id: 1, pos: [0, 0] }, { _id: 2, pos: [3, 4] }, { _id: 3, pos: [1, 1] }, { _id: 4, pos: [10, 0] }]);
   await legacy.createIndex({ pos: '2d' });
 });
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(MongoServerError);
-  return error as MongoServerError;
-}
 
 const idsOf = (docs: Array<{ _id: number }>): number[] => docs.map((d) => d._id);
 const sorted = (ids: number[]): number[] => [...ids].sort((a, b) => a - b);

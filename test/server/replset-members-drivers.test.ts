@@ -37,8 +37,22 @@ function tracker(): { update(description: DescriptionLike): void; servers(): Map
   };
 }
 
-async function officialDriver(uri: string): Promise<DriverHandle> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, monitorCommands: true });
+/** What both drivers' clients offer that the test uses (each driver's own types fit it). */
+interface DriverClient {
+  on(event: 'topologyDescriptionChanged', listener: (event: { newDescription: DescriptionLike }) => void): unknown;
+  on(event: 'commandSucceeded', listener: (event: { commandName: string; address: string }) => void): unknown;
+  connect(): Promise<unknown>;
+  db(name: string): {
+    collection(name: string): {
+      insertOne(document: Document): Promise<unknown>;
+      find(filter: Document, options: Document): { toArray(): Promise<Document[]> };
+    };
+    command(command: Document): Promise<Document>;
+  };
+  close(): Promise<void>;
+}
+
+async function connectDriver(client: DriverClient): Promise<DriverHandle> {
   const topology = tracker();
   const findAddresses: string[] = [];
   client.on('topologyDescriptionChanged', (event) => topology.update(event.newDescription));
@@ -60,28 +74,8 @@ async function officialDriver(uri: string): Promise<DriverHandle> {
   };
 }
 
-async function mongroveDriver(uri: string): Promise<DriverHandle> {
-  const client = new Client(uri, { serverSelectionTimeoutMS: 5000 });
-  const topology = tracker();
-  const findAddresses: string[] = [];
-  client.on('topologyDescriptionChanged', (event) => topology.update(event.newDescription));
-  client.on('commandSucceeded', (event) => {
-    if (event.commandName === 'find') findAddresses.push(event.address);
-  });
-  await client.connect();
-  const coll = client.db('rsm-drivers').collection('docs');
-  return {
-    servers: topology.servers,
-    topologyType: topology.type,
-    findAddresses,
-    insert: async (document) => {
-      await coll.insertOne({ ...document });
-    },
-    findOnSecondary: () => coll.find({}, { readPreference: 'secondary', projection: { _id: 0 } }).toArray(),
-    admin: (command) => client.db('admin').command(command),
-    close: () => client.close(),
-  };
-}
+const officialDriver = (uri: string): Promise<DriverHandle> => connectDriver(new MongoClient(uri, { serverSelectionTimeoutMS: 5000, monitorCommands: true }));
+const mongroveDriver = (uri: string): Promise<DriverHandle> => connectDriver(new Client(uri, { serverSelectionTimeoutMS: 5000 }));
 
 async function eventually(check: () => boolean, timeoutMS = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMS;

@@ -1,22 +1,19 @@
 // $text search through the official driver: text index specs as listIndexes shows
 // them, term/phrase/negation semantics, stop words and suffix stemming, scores'
 // relative order via { $meta: 'textScore' }, and mongod's errors.
-import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryServer } from '../../src/server/index.js';
+import type { Collection, Db } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serverFailure as failure } from '../support/server-failure.js';
+import { useServer } from './support/server-fixture.js';
 
 type Article = { _id: number; title?: string; body?: string; tags?: string[]; language?: string; n?: number };
 
-let server: MemoryServer;
-let client: MongoClient;
+const fixture = useServer();
 let db: Db;
 let articles: Collection<Article>;
 
 beforeAll(async () => {
-  server = await MemoryServer.start();
-  client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 2000, maxPoolSize: 1 });
-  await client.connect();
-  db = client.db('textsearch');
+  db = fixture.client.db('textsearch');
   articles = db.collection<Article>('articles');
   await articles.insertMany([
     { _id: 1, title: 'Coffee shop guide', body: 'The best coffee in town, coffee and cake', n: 1 },
@@ -28,17 +25,6 @@ beforeAll(async () => {
   ]);
   await articles.createIndex({ title: 'text', body: 'text' }, { weights: { title: 10 } });
 });
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(MongoServerError);
-  return error as MongoServerError;
-}
 
 async function ids(filter: object, options: object = {}): Promise<number[]> {
   const docs = await articles.find(filter, options).toArray();

@@ -1,15 +1,10 @@
 // mongosh, a client we did not write, over TLS: MONGODB-X509 with the test
 // client certificate and PLAIN against the simulated LDAP directory, on a
 // server started as mongod --auth with --tlsCAFile would be.
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryServer } from '../../src/server/index.js';
 import { CA_PEM, CLIENT_SUBJECT, SERVER_PEM, TLS_FILES } from '../auth/tls-fixtures.js';
-
-const run = promisify(execFile);
-const MONGOSH = resolve('node_modules/.bin/mongosh');
+import { mongoshEval } from '../support/mongosh.js';
 
 let server: MemoryServer;
 
@@ -28,14 +23,9 @@ afterAll(async () => {
   await server.stop();
 });
 
-async function mongosh(uri: string): Promise<unknown> {
-  const script = 'print(EJSON.stringify(db.runCommand({ connectionStatus: 1 }).authInfo.authenticatedUsers))';
-  const { stdout } = await run(MONGOSH, [uri, '--quiet', '--norc', '--eval', script], {
-    timeout: 30_000,
-    env: { ...process.env, MONGOSH_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1' },
-  });
-  const lines = stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
+/** The users mongosh connected to `uri` is authenticated as. */
+function mongosh(uri: string): Promise<unknown> {
+  return mongoshEval(uri, 'print(EJSON.stringify(db.runCommand({ connectionStatus: 1 }).authInfo.authenticatedUsers))');
 }
 
 describe('mongosh over TLS', () => {

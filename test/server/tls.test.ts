@@ -9,7 +9,6 @@ import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoInvalidArgumentError } from '../../src/errors.js';
 import { Client } from '../../src/index.js';
@@ -17,23 +16,13 @@ import { rfc2253Subject } from '../../src/server/auth/x509-subject.js';
 import { parseCliArgs } from '../../src/server/cli-args.js';
 import { MemoryServer } from '../../src/server/index.js';
 import { CA_PEM, CLIENT_SUBJECT, FAIL_FAST, QUICK, SERVER_PEM, TLS_FILES, tlsQuery } from '../auth/tls-fixtures.js';
+import { OpenedClients } from '../support/opened-clients.js';
 
 const run = promisify(execFile);
 
 let server: MemoryServer;
-const clients: Array<{ close(): Promise<void> }> = [];
-
-function mongrove(uri: string): Client {
-  const client = new Client(uri);
-  clients.push(client);
-  return client;
-}
-
-function official(uri: string): MongoClient {
-  const client = new MongoClient(uri);
-  clients.push(client);
-  return client;
-}
+const opened = new OpenedClients();
+const { mongrove, official } = opened;
 
 async function pingError(client: Client): Promise<Error> {
   const error = await client
@@ -53,7 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  await opened.closeAll();
   await server.stop();
 });
 
@@ -83,7 +72,7 @@ describe('MemoryServer tls option', () => {
       await client.db('t').collection('c').insertOne({ a: 1 });
       expect(await client.db('t').collection('c').countDocuments({})).toBe(1);
       expect(await mongrove(`${balanced.uri}&${query}`).db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
-      await Promise.all(clients.splice(-2).map((c) => c.close()));
+      await opened.closeLast(2);
     } finally {
       await Promise.all([replicaSet.stop(), balanced.stop()]);
     }

@@ -112,6 +112,8 @@ export interface SessionHandle extends Runnable {
   /** Address ("host:port") of the mongos this session is pinned to, if any. */
   pinnedAddress(): string | undefined;
   isDirty(): boolean;
+  /** Gossips a $clusterTime document into the session (the runner's sharded-cluster workaround). */
+  advanceClusterTime(clusterTime: Document): void;
   end(): Promise<void>;
 }
 

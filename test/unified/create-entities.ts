@@ -101,6 +101,18 @@ async function awaitMinPool(entity: ClientEntity, spec: ClientEntitySpec): Promi
   entity.logs.length = 0;
 }
 
+/** The cluster time each test's session entities are advanced to when created (see gossipToSessions). */
+const sessionClusterTimes = new WeakMap<TestContext, Document>();
+
+/**
+ * Session entities the test creates from now on (createEntities, or the createEntities operation)
+ * start with `clusterTime`: the internal client's, collected after initialData on sharded and
+ * load-balanced targets (unified-test-format.md, "MigrationConflict Errors on Sharded Clusters").
+ */
+export function gossipToSessions(ctx: TestContext, clusterTime: Document | undefined): void {
+  if (clusterTime !== undefined) sessionClusterTimes.set(ctx, clusterTime);
+}
+
 export async function createEntity(ctx: TestContext, spec: EntitySpec): Promise<void> {
   const e = ctx.entities;
   if (spec.client) {
@@ -117,7 +129,10 @@ export async function createEntity(ctx: TestContext, spec: EntitySpec): Promise<
     const options = spec.session.sessionOptions;
     const snapshotTime: unknown = options?.snapshotTime;
     const resolved = typeof snapshotTime === 'string' ? { ...options, snapshotTime: e.valueOf(snapshotTime) } : options;
-    e.set(spec.session.id, { kind: 'session', handle: client.handle.startSession(resolved) });
+    const handle = client.handle.startSession(resolved);
+    const clusterTime = sessionClusterTimes.get(ctx);
+    if (clusterTime !== undefined) handle.advanceClusterTime(clusterTime);
+    e.set(spec.session.id, { kind: 'session', handle });
   } else if (spec.bucket) {
     const db = e.of(spec.bucket.database, 'database').handle;
     e.set(spec.bucket.id, { kind: 'bucket', handle: db.bucket(spec.bucket.bucketOptions) });

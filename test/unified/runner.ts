@@ -1,13 +1,14 @@
 // Executing one test of a unified test file ("Executing a Test" in the spec).
 import type { Document } from '../../src/bson.js';
 import type { RunnerEnv, TestContext } from './context.js';
-import { createEntity } from './create-entities.js';
+import { createEntity, gossipToSessions } from './create-entities.js';
 import { EntityMap } from './entities.js';
 import { assertExpectedEvents, assertExpectedLogs } from './events.js';
 import { assertMatches, type MatchContext } from './matcher.js';
 import type { CollectionData, UnifiedFile, UnifiedTest } from './model.js';
 import { executeOperation } from './operations.js';
 import { unmetRequirements } from './requirements.js';
+import { distinctOnEveryMongos, gossipsClusterTime, internalClusterTime, mightRunDistinct, targetCollections } from './sharded-workarounds.js';
 
 const MAJORITY = { w: 'majority' };
 const NAMESPACE_NOT_FOUND = 26;
@@ -97,7 +98,9 @@ export async function runUnifiedTest(env: RunnerEnv, file: UnifiedFile, test: Un
   try {
     await killAllSessions(env);
     await setupInitialData(env, file.initialData ?? []);
+    if (gossipsClusterTime(env)) gossipToSessions(ctx, await internalClusterTime(env));
     for (const spec of file.createEntities ?? []) await createEntity(ctx, spec);
+    if (mightRunDistinct(test)) await distinctOnEveryMongos(env, targetCollections(file.createEntities ?? []));
     for (const op of test.operations) {
       if (stopRequested(env)) break;
       await ctx.execute(op);

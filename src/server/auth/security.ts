@@ -16,11 +16,18 @@ import { isScramMechanism } from './scram-credentials.js';
 import { UserStore } from './user-store.js';
 import { ExternalDirectory } from './external-directory.js';
 import { authenticatePlain, authenticateX509, EXTERNAL_DB } from './external-mechanisms.js';
+import { AWS_MECHANISM, ServerAwsConversation } from './aws-conversation.js';
+import { AwsStsSimulation } from './aws-sts-simulation.js';
 
 /** What a connection has proven, and the conversation it is in the middle of. */
 export interface ConnectionAuthState {
   user: { readonly user: string; readonly db: string } | undefined;
-  conversation: { readonly id: number; readonly db: string; readonly scram: ServerScramConversation; readonly payloadAsString: boolean } | undefined;
+  conversation:
+    | ({ readonly id: number; readonly db: string; readonly payloadAsString: boolean } & (
+        | { readonly scram: ServerScramConversation; readonly aws?: undefined }
+        | { readonly aws: ServerAwsConversation; readonly scram?: undefined }
+      ))
+    | undefined;
   /** The RFC 2253 subject of the client certificate the server's CA verified on this (TLS) connection. */
   x509Subject?: string;
 }
@@ -65,6 +72,9 @@ export class ServerSecurity {
   readonly users = new UserStore();
   /** PLAIN's simulated LDAP directory: the passwords of $external users. */
   readonly directory = new ExternalDirectory();
+  /** MONGODB-AWS: the key pairs the simulated STS knows, and the STS host sent to clients (mongod's awsStsHost). */
+  readonly awsSts = new AwsStsSimulation();
+  awsStsHost = 'sts.amazonaws.com';
 
   /** `enforce`: unauthenticated connections may run only ALLOWED_UNAUTHENTICATED commands. */
   constructor(readonly enforce: boolean) {}
@@ -126,6 +136,7 @@ export class ServerSecurity {
     }
     auth.conversation = undefined;
     if (mechanism === 'PLAIN' && dbName === EXTERNAL_DB) return this.plainStart(command, auth);
+    if (mechanism === AWS_MECHANISM && dbName === EXTERNAL_DB) return this.awsStart(command, auth);
     if (!isScramMechanism(mechanism)) {
       throw new CommandError(ErrorCodes.MechanismUnavailable, `Received authentication for mechanism ${mechanism} which is unknown or not enabled`);
     }
@@ -153,6 +164,14 @@ export class ServerSecurity {
     return { conversationId: CONVERSATION_ID, done: true, payload: encodePayload(Buffer.alloc(0), asString) };
   }
 
+  /** MONGODB-AWS's first step: the server nonce and STS host; saslContinue checks the signed request. */
+  private awsStart(command: Document, auth: ConnectionAuthState): Document {
+    const { bytes, asString } = payloadOf(command);
+    const aws = new ServerAwsConversation(bytes, this.awsStsHost, this.awsSts, this.users);
+    auth.conversation = { id: CONVERSATION_ID, db: EXTERNAL_DB, aws, payloadAsString: asString };
+    return { conversationId: CONVERSATION_ID, done: false, payload: encodePayload(aws.serverFirst(), asString) };
+  }
+
   /** The `authenticate` command (MONGODB-X509): mongod's reply { dbname, user }. */
   authenticate(command: Document, dbName: string, auth: ConnectionAuthState): Document {
     const name = authenticateX509(command, dbName, auth.x509Subject, this.users);
@@ -169,6 +188,11 @@ export class ServerSecurity {
       throw new CommandError(ErrorCodes.ProtocolError, 'sasl: Mismatched conversation id');
     }
     const { bytes } = payloadOf(command);
+    if (conversation.aws !== undefined) {
+      auth.conversation = undefined;
+      auth.user = conversation.aws.finish(bytes);
+      return { conversationId: conversation.id, done: true, payload: encodePayload(Buffer.alloc(0), conversation.payloadAsString) };
+    }
     let step;
     try {
       step = conversation.scram.next(bytes);

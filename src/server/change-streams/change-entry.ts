@@ -3,6 +3,7 @@
 // shared with storage (never written to), so recording a write copies nothing.
 import type { Document, Long, Timestamp, UUID } from '../../bson.js';
 import type { CollectionStore } from '../storage/collection.js';
+import type { UpdateDescription } from './update-description.js';
 
 export type DataChangeKind = 'insert' | 'update' | 'replace' | 'delete';
 export type CommandChangeKind = 'drop' | 'rename' | 'dropDatabase' | 'create' | 'createIndexes' | 'dropIndexes' | 'modify' | 'shardCollection';
@@ -10,6 +11,8 @@ export type ChangeKind = DataChangeKind | CommandChangeKind;
 
 /** Event types shown only to streams opened with showExpandedEvents. */
 export const EXPANDED_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['create', 'createIndexes', 'dropIndexes', 'modify', 'shardCollection']);
+
+export type NamespaceType = 'collection' | 'timeseries' | 'view';
 
 export interface Namespace {
   readonly db: string;
@@ -25,8 +28,13 @@ export interface ChangeEntry {
   readonly ns: Namespace;
   /** The collection's UUID (absent for views and dropDatabase). */
   readonly uuid?: UUID;
-  /** A view's create/drop (mongod reports those only with showExpandedEvents). */
+  /**
+   * A view's (or time-series collection's) create/modify/drop: mongod logs those as writes to
+   * system.views, which streams report only with showExpandedEvents and without collectionUUID.
+   */
   readonly isView?: boolean;
+  /** create: what the namespace is (mongod 8.1+ reports it as nsType with showExpandedEvents). */
+  readonly nsType?: NamespaceType;
   /** The document before the change (update, replace, delete). */
   readonly before?: Uint8Array;
   /** The document after the change (insert, update, replace). */
@@ -36,6 +44,10 @@ export interface ChangeEntry {
   /** Set when the write was part of a transaction. */
   readonly lsid?: Document;
   readonly txnNumber?: Long;
+  /** An update's modifier document (its `u`), when it was one: updateDescription follows its paths. */
+  readonly update?: Document;
+  /** A pipeline update's description, from the delta mongod would log (computed when recorded). */
+  readonly updateDescription?: UpdateDescription;
   /** rename's target namespace. */
   readonly to?: Namespace;
   /** DDL events' operationDescription (showExpandedEvents). */

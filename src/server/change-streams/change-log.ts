@@ -33,6 +33,8 @@ export function approximateEntryBytes(entry: ChangeRecord): number {
   let bytes = ENTRY_OVERHEAD_BYTES + entry.ns.db.length + (entry.ns.coll?.length ?? 0);
   bytes += (entry.before?.byteLength ?? 0) + (entry.after?.byteLength ?? 0);
   if (entry.operationDescription !== undefined) bytes += calculateObjectSize(entry.operationDescription);
+  if (entry.update !== undefined) bytes += calculateObjectSize(entry.update);
+  if (entry.updateDescription !== undefined) bytes += calculateObjectSize(entry.updateDescription);
   if (entry.stateBeforeChange !== undefined) bytes += calculateObjectSize(entry.stateBeforeChange);
   return bytes;
 }

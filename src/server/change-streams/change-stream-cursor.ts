@@ -17,6 +17,7 @@ import type { ChangeLog } from './change-log.js';
 import { eventDocument, invalidateDocument } from './event-document.js';
 import { labelResumableError } from './resumable-errors.js';
 import { encodeResumeToken } from './resume-token.js';
+import { checkEventSize, MAX_CHANGE_EVENT_BYTES, splitEvent } from './split-large-event.js';
 import { invalidates, sees, type StreamScope } from './stream-scope.js';
 import type { ChangeStreamSpec } from './stream-spec.js';
 
@@ -28,6 +29,12 @@ export interface StreamStart {
   readonly notBefore?: Timestamp;
   /** Resumed right after an invalidating entry: the invalidate comes first. */
   readonly pendingInvalidate?: ChangeEntry;
+  /** Resumed from a split event's fragment: the event at `position` is split again and this many fragments skipped. */
+  readonly skipFragments?: number;
+}
+
+function notSplitOnResume(): CommandError {
+  return new CommandError(ErrorCodes.ChangeStreamFatalError, 'Attempted to resume from a split event fragment, but the event in the resumed stream was not large enough to be split', { errorLabels: ['NonResumableChangeStreamError'] });
 }
 
 function modifiedIdError(): CommandError {
@@ -51,6 +58,9 @@ export class ChangeStreamCursor implements CursorStream {
   private pendingInvalidate: ChangeEntry | undefined;
   private lastToken: Document | undefined;
   private closed = false;
+  private skipFragments: number | undefined;
+  /** Fragments of a split event still to return. */
+  private fragments: Document[] = [];
 
   constructor(
     private readonly log: ChangeLog,
@@ -59,10 +69,13 @@ export class ChangeStreamCursor implements CursorStream {
     private readonly stages: Document[],
     private readonly env: AggregateEnv,
     start: StreamStart,
+    /** The pipeline ended with $changeStreamSplitLargeEvent. */
+    private readonly split = false,
   ) {
     this.position = start.position;
     this.notBefore = start.notBefore;
     this.pendingInvalidate = start.pendingInvalidate;
+    this.skipFragments = start.skipFragments;
   }
 
   next(batchSize: number | undefined): { batch: Document[]; closed: boolean } {
@@ -111,6 +124,10 @@ export class ChangeStreamCursor implements CursorStream {
    * the end of the log. `output` is the event after the user's stages, if it passed.
    */
   private produceNext(): ReadStep | undefined {
+    const fragment = this.fragments.shift();
+    if (fragment !== undefined) {
+      return { output: fragment, token: fragment._id as Document, rewind: () => this.fragments.unshift(fragment) };
+    }
     const invalidated = this.pendingInvalidate;
     if (invalidated !== undefined) {
       this.pendingInvalidate = undefined;
@@ -141,7 +158,33 @@ export class ChangeStreamCursor implements CursorStream {
     }
     if (invalidates(this.scope, entry)) this.pendingInvalidate = entry;
     const event = eventDocument(entry, this.spec, this.env.storage);
-    return { output: this.applyStages(event), token: event._id as Document, rewind };
+    const output = this.applyStages(event);
+    if (output === undefined) return { rewind };
+    return this.sized(output, rewind);
+  }
+
+  /** `output` as returned: whole, or (split stage, over 16 MiB) its first fragment with the rest queued. */
+  private sized(output: Document, rewind: () => void): ReadStep {
+    const size = calculateObjectSize(output);
+    const skip = this.skipFragments;
+    this.skipFragments = undefined;
+    if (!this.split || size <= MAX_CHANGE_EVENT_BYTES) {
+      if (skip !== undefined) throw notSplitOnResume();
+      checkEventSize(output, size);
+      return { output, token: output._id as Document, rewind };
+    }
+    const [first, ...rest] = splitEvent(output, skip ?? 0);
+    if (first === undefined) throw notSplitOnResume();
+    this.fragments = rest;
+    return {
+      output: first,
+      token: first._id as Document,
+      rewind: () => {
+        this.fragments = [];
+        this.skipFragments = skip;
+        rewind();
+      },
+    };
   }
 
   /** The user's stages over one event: undefined when filtered out; 280 when they changed _id. */

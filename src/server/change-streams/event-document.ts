@@ -2,7 +2,7 @@
 // mongod 8.0's fields in its order: _id, operationType, clusterTime,
 // collectionUUID (showExpandedEvents), wallTime, txnNumber + lsid (transactions),
 // fullDocument, ns, to, documentKey, updateDescription, operationDescription,
-// stateBeforeChange, fullDocumentBeforeChange.
+// stateBeforeChange, nsType (create, 8.1+), fullDocumentBeforeChange.
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
@@ -12,7 +12,7 @@ import { copyDocument, decode } from '../storage/values.js';
 import type { ChangeEntry } from './change-entry.js';
 import { encodeResumeToken } from './resume-token.js';
 import type { ChangeStreamSpec } from './stream-spec.js';
-import { describeUpdate } from './update-description.js';
+import { describeUpdate, type UpdateDescription } from './update-description.js';
 
 const DATA_KINDS = new Set(['insert', 'update', 'replace', 'delete']);
 
@@ -83,11 +83,14 @@ export function eventDocument(entry: ChangeEntry, spec: ChangeStreamSpec, storag
   if (entry.to !== undefined) event.to = { ...entry.to };
   if (DATA_KINDS.has(entry.kind)) event.documentKey = { _id: id };
   if (entry.kind === 'update' && before !== undefined && after !== undefined) {
-    const { disambiguatedPaths, ...description } = describeUpdate(before, after);
+    const { disambiguatedPaths, ...description } = entry.updateDescription !== undefined
+      ? (copyDocument(entry.updateDescription) as UpdateDescription)
+      : describeUpdate(before, after, entry.update);
     event.updateDescription = expanded ? { ...description, disambiguatedPaths } : description;
   }
   if (expanded && entry.operationDescription !== undefined) event.operationDescription = copyDocument(entry.operationDescription);
   if (expanded && entry.stateBeforeChange !== undefined) event.stateBeforeChange = copyDocument(entry.stateBeforeChange);
+  if (expanded && entry.nsType !== undefined) event.nsType = entry.nsType;
   const beforeChange = beforeChangeField(entry, spec, before);
   if (beforeChange !== undefined) event.fullDocumentBeforeChange = beforeChange;
   return event;

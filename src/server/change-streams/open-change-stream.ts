@@ -11,6 +11,7 @@ import type { ChangeLog } from './change-log.js';
 import { ChangeStreamCursor, type StreamStart } from './change-stream-cursor.js';
 import type { ResumePoint } from './resume-token.js';
 import { cursorNamespace, invalidates, scopeOf, sees, type StreamScope } from './stream-scope.js';
+import { checkSplitStage } from './split-large-event.js';
 import { parseChangeStreamSpec, type ChangeStreamSpec } from './stream-spec.js';
 
 /**
@@ -30,10 +31,13 @@ function checkStages(stages: Document[], env: AggregateEnv): void {
     if (name !== undefined && REFUSED_STAGES.has(name)) {
       throw new CommandError(ErrorCodes.IllegalOperation, `${name} is not permitted in a $changeStream pipeline`);
     }
-    if (name === '$changeStreamSplitLargeEvent') throw new CommandError(ErrorCodes.NotImplemented, '$changeStreamSplitLargeEvent is not supported by the embedded server');
   }
   // Parses every stage (unknown names, malformed specifications) before any event exists.
   runPipeline([], stages, env);
+}
+
+function splitRequired(): CommandError {
+  return new CommandError(ErrorCodes.ChangeStreamFatalError, 'To resume from a split event, the $changeStream pipeline must end with a $changeStreamSplitLargeEvent stage', { errorLabels: ['NonResumableChangeStreamError'] });
 }
 
 function notFound(): CommandError {
@@ -60,6 +64,8 @@ function resumeStart(log: ChangeLog, point: ResumePoint, option: 'resumeAfter' |
     throw notFound();
   }
   if (!entry.clusterTime.equals(point.clusterTime)) throw notFound();
+  // A fragment's token resumes inside its event: the event is produced again and its earlier fragments skipped.
+  if (point.fragment !== undefined) return { position: point.position, skipFragments: point.fragment + 1 };
   if (point.kind === 'event' && sees(scope, spec, entry) && invalidates(scope, entry)) {
     return { position: point.position + 1, pendingInvalidate: entry };
   }
@@ -91,8 +97,10 @@ export function openChangeStream(command: Document, context: CommandContext, env
   const pipeline = command.pipeline as Document[];
   const spec = parseChangeStreamSpec((pipeline[0] as Document).$changeStream);
   const scope = scopeOf(command, context.dbName, spec, context.server.storage);
-  const stages = pipeline.slice(1);
+  const split = checkSplitStage(pipeline.slice(1));
+  const stages = split ? pipeline.slice(1, -1) : pipeline.slice(1);
   checkStages(stages, env);
   const start = streamStart(recorder.log, spec, scope);
-  return { ns: cursorNamespace(scope), cursor: new ChangeStreamCursor(recorder.log, scope, spec, stages, env, start) };
+  if (start.skipFragments !== undefined && !split) throw splitRequired();
+  return { ns: cursorNamespace(scope), cursor: new ChangeStreamCursor(recorder.log, scope, spec, stages, env, start, split) };
 }

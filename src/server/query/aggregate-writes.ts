@@ -1,6 +1,14 @@
 // The writing stages: $out replaces a collection's contents, $merge folds
-// results into one.
-import type { Document } from '../../bson.js';
+// results into one. Both write as mongod 7/8 does, so change streams see the
+// same events: $out fills a temporary collection "tmp.agg_out.<uuid>" (created
+// with the target's options and indexes) and renames it over the target
+// (create, createIndexes and inserts on the temporary namespace, then one
+// rename with dropTarget); $merge writes document by document (insert, update
+// for whenMatched 'merge' and pipelines, replace for 'replace'; nothing when a
+// write would change nothing).
+import { serialize, UUID, type Document } from '../../bson.js';
+import { copyDocument } from '../storage/values.js';
+import type { CollectionStore, WriteOptions } from '../storage/collection.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { isPlainDocument } from './bson-types.js';
@@ -26,9 +34,37 @@ export function outTo(docs: Document[], arg: unknown, env: AggregateEnv): void {
   const { db, coll } = target(arg, env, '$out');
   // A view is not a target (CommandNotSupportedOnView, as mongod; its stage-specific wording may differ).
   checkNotView(env.storage, db, coll);
-  const { collection } = env.storage.ensureCollection(db, coll);
-  collection.clear();
-  for (const doc of docs) collection.insert(doc);
+  const existing = env.storage.collection(db, coll);
+  const temporary = `tmp.agg_out.${new UUID().toHexString(true)}`;
+  // mongod creates it with temp: true (dropped on restart) and the rename clears that flag.
+  const staging = env.storage.createCollection(db, temporary, { temp: true, ...(existing === undefined ? {} : copyDocument(existing.options)) });
+  try {
+    for (const spec of existing?.indexes() ?? []) if (staging.findIndex(spec.name) === undefined) staging.addIndex(spec);
+    for (const doc of docs) staging.insert(doc);
+  } catch (error) {
+    env.storage.dropCollection(db, temporary);
+    throw error;
+  }
+  env.storage.renameCollection({ db, coll: temporary }, { db, coll }, true);
+  delete staging.options.temp;
+}
+
+/** Replaces a matched document unless that would change nothing (mongod records no-op writes as nothing). */
+function replaceIfChanged(collection: CollectionStore, recordId: number, stored: Document, next: Document, change: WriteOptions['change']): void {
+  if (Buffer.from(serialize(stored)).equals(Buffer.from(serialize(next)))) return;
+  collection.replace(recordId, next, { change });
+}
+
+/** `doc` with the matched document's _id, first (as stored), so an unchanged result compares equal. */
+function withStoredId(stored: Document, doc: Document): Document {
+  const { _id: _ignored, ...fields } = doc;
+  return { _id: stored._id, ...fields };
+}
+
+/** The $set mongod's whenMatched: 'merge' runs: every field of the result but _id. */
+function mergeUpdate(doc: Document): Document {
+  const { _id: _ignored, ...fields } = doc;
+  return { $set: fields };
 }
 
 export function mergeInto(docs: Document[], arg: unknown, env: AggregateEnv): void {
@@ -49,14 +85,14 @@ export function mergeInto(docs: Document[], arg: unknown, env: AggregateEnv): vo
       continue;
     }
     const [rid, stored] = existing;
-    if (whenMatched === 'replace') collection.replace(rid, { ...doc, _id: stored._id });
-    else if (whenMatched === 'merge') collection.replace(rid, { ...stored, ...doc, _id: stored._id });
+    if (whenMatched === 'replace') replaceIfChanged(collection, rid, stored, withStoredId(stored, doc), { kind: 'replace' });
+    else if (whenMatched === 'merge') replaceIfChanged(collection, rid, stored, { ...stored, ...doc, _id: stored._id }, { kind: 'update', update: mergeUpdate(doc) });
     else if (whenMatched === 'fail') {
       throw new CommandError(ErrorCodes.DuplicateKey, `E11000 duplicate key error collection: ${db}.${coll}`, { keyPattern: { _id: 1 }, keyValue: { _id: stored._id } });
     } else if (Array.isArray(whenMatched)) {
       const variables = { ...env.variables, new: doc, ...(isPlainDocument(spec.let) ? spec.let : {}) };
       const [updated] = mingoAggregate([stored], whenMatched as Document[], { variables });
-      if (updated) collection.replace(rid, { ...updated, _id: stored._id });
+      if (updated) replaceIfChanged(collection, rid, stored, withStoredId(stored, updated), { kind: 'update', update: whenMatched });
     }
   }
 }

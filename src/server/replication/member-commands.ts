@@ -1,5 +1,6 @@
 // The replica-set commands a member of a multi-member set answers: replSetStepDown,
 // replSetFreeze and replSetGetStatus (the one-member set keeps the standalone's answers).
+// A step-down aborts the transactions in progress, as mongod does.
 import { Long, type Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { requireAdminDatabase } from '../commands/admin/admin-only.js';
@@ -18,7 +19,7 @@ function seconds(command: string, field: string, value: unknown, fallback: numbe
   return Math.floor(secs);
 }
 
-function stepDownCommand(members: ReplicaSetMembers, index: number): CommandHandler {
+function stepDownCommand(replication: ReplicaSetState, members: ReplicaSetMembers, index: number): CommandHandler {
   return {
     name: 'replSetStepDown',
     run(command, context) {
@@ -33,6 +34,10 @@ function stepDownCommand(members: ReplicaSetMembers, index: number): CommandHand
         throw new CommandError(ErrorCodes.BadValue, 'replSetStepDown: stepdown period must be longer than secondaryCatchUpPeriodSecs');
       }
       members.stepDown(index, { stepDownSecs, secondaryCatchUpPeriodSecs, force: command.force === true });
+      // mongod 4.2+ aborts every transaction in progress (their next statement fails
+      // NoSuchTransaction) and interrupts in-flight writes (stepdown-interrupts.ts), but closes no
+      // connection.
+      replication.transactions.abortAll();
       return {};
     },
   };
@@ -84,5 +89,5 @@ function getStatusCommand(replication: ReplicaSetState, members: ReplicaSetMembe
 
 /** The commands member `index` adds (replacing the standalone's replSetGetStatus). */
 export function memberCommands(replication: ReplicaSetState, members: ReplicaSetMembers, index: number): CommandHandler[] {
-  return [stepDownCommand(members, index), freezeCommand(members, index), getStatusCommand(replication, members, index)];
+  return [stepDownCommand(replication, members, index), freezeCommand(members, index), getStatusCommand(replication, members, index)];
 }

@@ -26,6 +26,8 @@ interface Member {
   ineligibleUntil: number;
   /** When the member started, for replSetGetStatus's uptime. */
   readonly startedAt: number;
+  /** How many times the member stepped down (operations that began before one are interrupted). */
+  stepDowns: number;
 }
 
 export interface StepDownRequest {
@@ -52,7 +54,7 @@ export class ReplicaSetMembers {
   /** Adds a member; the first one added starts as the primary. */
   add(address: () => string, topology: TopologyVersion): number {
     const index = this.members.length;
-    this.members.push({ index, address, topology, role: index === 0 ? 'primary' : 'secondary', ineligibleUntil: 0, startedAt: Date.now() });
+    this.members.push({ index, address, topology, role: index === 0 ? 'primary' : 'secondary', ineligibleUntil: 0, startedAt: Date.now(), stepDowns: 0 });
     return index;
   }
 
@@ -101,8 +103,14 @@ export class ReplicaSetMembers {
       throw new CommandError(ErrorCodes.ExceededTimeLimit, 'No electable secondaries caught up as of the step-down deadline');
     }
     member.ineligibleUntil = now + request.stepDownSecs * 1000;
+    member.stepDowns++;
     this.changeRole(member, 'secondary');
     this.scheduleElection();
+  }
+
+  /** How many times member `index` has stepped down. */
+  stepDownsOf(index: number): number {
+    return this.member(index).stepDowns;
   }
 
   /** replSetFreeze on member `index`: not electable for `secs` seconds (0 unfreezes). */

@@ -29,6 +29,11 @@ function secondaryOk(body: Document): boolean {
   return typeof mode === 'string' && mode !== 'primary';
 }
 
+/** Whether only a primary runs the command: a write, or any statement of a transaction. */
+export function needsPrimary(commandName: string, body: Document): boolean {
+  return body.autocommit !== undefined || PRIMARY_ONLY.has(commandName);
+}
+
 /** Throws the error a secondary answers `commandName` with, if it refuses it. */
 export function checkSecondaryMayRun(commandName: string, body: Document, topologyVersion: Document): void {
   if (body.autocommit !== undefined) {

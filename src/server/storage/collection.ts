@@ -19,7 +19,7 @@ export interface WriteOptions {
   /** The command's bypassDocumentValidation. */
   bypassDocumentValidation?: boolean;
   /** What change events report for this write (a committed transaction's replay names its session). */
-  change?: { kind?: 'update' | 'replace'; lsid?: Document; txnNumber?: Long };
+  change?: { kind?: 'update' | 'replace'; lsid?: Document; txnNumber?: Long; /** The update statement's `u` (updateDescription follows its modifiers). */ update?: unknown };
 }
 
 /**

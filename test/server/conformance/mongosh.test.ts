@@ -1,21 +1,7 @@
 // mongosh, a client we did not write, against the embedded server.
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { mongoshEval as mongosh } from '../../support/mongosh.js';
 import { useServer } from '../support/server-fixture.js';
-
-const run = promisify(execFile);
-const MONGOSH = resolve('node_modules/.bin/mongosh');
-
-async function mongosh(uri: string, script: string): Promise<unknown> {
-  const { stdout } = await run(MONGOSH, [uri, '--quiet', '--norc', '--eval', script], {
-    timeout: 30_000,
-    env: { ...process.env, MONGOSH_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1' },
-  });
-  const lines = stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
-}
 
 describe('mongosh against the embedded server', () => {
   const fixture = useServer();

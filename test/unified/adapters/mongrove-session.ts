@@ -32,6 +32,10 @@ export class MongroveSession implements SessionHandle {
     return this.driver.serverSession.dirty;
   }
 
+  advanceClusterTime(clusterTime: Document): void {
+    this.driver.advanceClusterTime(clusterTime as Parameters<ClientSession<Client>['advanceClusterTime']>[0]);
+  }
+
   async end(): Promise<void> {
     await this.driver.endSession();
   }
@@ -44,7 +48,7 @@ export class MongroveSession implements SessionHandle {
       case 'getSnapshotTime':
         return this.driver.snapshotTime;
       case 'advanceClusterTime':
-        this.driver.advanceClusterTime(args.clusterTime as Document);
+        this.advanceClusterTime(args.clusterTime as Document);
         return undefined;
       case 'advanceOperationTime':
         this.driver.advanceOperationTime(args.operationTime as NonNullable<SessionOptions['snapshotTime']>);

@@ -175,6 +175,10 @@ class OfficialSession implements SessionHandle {
     return Boolean((this.driverSession as unknown as { serverSession?: { isDirty?: boolean } }).serverSession?.isDirty);
   }
 
+  advanceClusterTime(clusterTime: Document): void {
+    this.driverSession.advanceClusterTime(clusterTime as Parameters<ClientSession['advanceClusterTime']>[0]);
+  }
+
   async end(): Promise<void> {
     await this.driverSession.endSession();
   }
@@ -204,6 +208,9 @@ class OfficialSession implements SessionHandle {
         return undefined;
       case 'getSnapshotTime':
         return (s as unknown as { snapshotTime?: unknown }).snapshotTime;
+      case 'advanceClusterTime':
+        this.advanceClusterTime(required<Document>(args, 'clusterTime', name));
+        return undefined;
       default:
         throw new UnsupportedOperationError('session', name);
     }

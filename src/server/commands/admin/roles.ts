@@ -55,6 +55,17 @@ function restrictionsField(command: Document, commandName: string): Document[] |
   return value?.filter((entry): entry is Document => typeof entry === 'object' && entry !== null && !Array.isArray(entry));
 }
 
+/**
+ * What a grant or revoke command edits: the custom role it names and the non-empty list in
+ * `field`, parsed. Checked in mongod's order: the name, the list, built-in roles, existence.
+ */
+function roleEdit<T>(store: RoleStore, command: Document, commandName: string, dbName: string, field: string, parse: (entries: unknown[]) => T): { name: RoleName; role: CustomRole; entries: T } {
+  const name = roleNameArgument(command, commandName, dbName);
+  const entries = parse(nonEmptyArray(command, commandName, field));
+  notBuiltin(name);
+  return { name, role: store.existing(name), entries };
+}
+
 const plainName = (name: RoleName): Document => ({ role: name.role, db: name.db });
 const plainPrivileges = (privileges: readonly RolePrivilege[]): Document[] => privileges.map((p) => ({ resource: { ...p.resource }, actions: [...p.actions] }));
 
@@ -164,10 +175,7 @@ export function roleCommands(users: UserStore): CommandHandler[] {
     {
       name: 'grantRolesToRole',
       run(command, context) {
-        const name = roleNameArgument(command, 'grantRolesToRole', context.dbName);
-        const granted = roleNames(nonEmptyArray(command, 'grantRolesToRole', 'roles'), context.dbName);
-        notBuiltin(name);
-        const role = store.existing(name);
+        const { name, role, entries: granted } = roleEdit(store, command, 'grantRolesToRole', context.dbName, 'roles', (e) => roleNames(e, context.dbName));
         store.checkGrantableRoles(name, granted);
         role.roles = roleNames([...role.roles, ...granted], context.dbName);
         return {};
@@ -176,10 +184,7 @@ export function roleCommands(users: UserStore): CommandHandler[] {
     {
       name: 'revokeRolesFromRole',
       run(command, context) {
-        const name = roleNameArgument(command, 'revokeRolesFromRole', context.dbName);
-        const revoked = roleNames(nonEmptyArray(command, 'revokeRolesFromRole', 'roles'), context.dbName);
-        notBuiltin(name);
-        const role = store.existing(name);
+        const { role, entries: revoked } = roleEdit(store, command, 'revokeRolesFromRole', context.dbName, 'roles', (e) => roleNames(e, context.dbName));
         role.roles = role.roles.filter((r) => !revoked.some((x) => x.role === r.role && x.db === r.db));
         return {};
       },
@@ -187,10 +192,9 @@ export function roleCommands(users: UserStore): CommandHandler[] {
     {
       name: 'grantPrivilegesToRole',
       run(command, context) {
-        const name = roleNameArgument(command, 'grantPrivilegesToRole', context.dbName);
-        const granted = parsePrivileges(nonEmptyArray(command, 'grantPrivilegesToRole', 'privileges'), 'grantPrivilegesToRole.privileges');
-        notBuiltin(name);
-        const role = store.existing(name);
+        const { name, role, entries: granted } = roleEdit(store, command, 'grantPrivilegesToRole', context.dbName, 'privileges', (e) =>
+          parsePrivileges(e, 'grantPrivilegesToRole.privileges'),
+        );
         checkGrantablePrivileges(name, granted);
         role.privileges = parsePrivileges(plainPrivileges([...role.privileges, ...granted]), 'privileges');
         return {};
@@ -199,10 +203,9 @@ export function roleCommands(users: UserStore): CommandHandler[] {
     {
       name: 'revokePrivilegesFromRole',
       run(command, context) {
-        const name = roleNameArgument(command, 'revokePrivilegesFromRole', context.dbName);
-        const revoked = parsePrivileges(nonEmptyArray(command, 'revokePrivilegesFromRole', 'privileges'), 'revokePrivilegesFromRole.privileges');
-        notBuiltin(name);
-        const role = store.existing(name);
+        const { role, entries: revoked } = roleEdit(store, command, 'revokePrivilegesFromRole', context.dbName, 'privileges', (e) =>
+          parsePrivileges(e, 'revokePrivilegesFromRole.privileges'),
+        );
         const key = (p: RolePrivilege): string => JSON.stringify(p.resource);
         role.privileges = role.privileges
           .map((p) => {

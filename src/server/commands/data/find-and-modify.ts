@@ -67,7 +67,7 @@ export const findAndModifyHandler: CommandHandler = {
     const [rid, doc] = found;
     const before = shape(doc);
     const result = applyUpdate(doc, u, { arrayFilters, query: compileFilter(query, { variables, collation }), variables });
-    if (result.modified && existing) existing.replace(rid, result.doc, { bypassDocumentValidation, change: { kind: changeKindOf(u) } });
+    if (result.modified && existing) existing.replace(rid, result.doc, { bypassDocumentValidation, change: { kind: changeKindOf(u), update: u } });
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: returnNew ? shape(existing?.get(rid)) : before,

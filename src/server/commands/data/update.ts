@@ -115,7 +115,7 @@ export function executeUpdate(storage: Storage, dbName: string, coll: string, st
   for (const [rid, doc] of selected) {
     const result = applyUpdate(doc, statement.u, { arrayFilters: statement.arrayFilters, query, variables });
     if (result.modified && existing) {
-      existing.replace(rid, result.doc, { change: { kind: changeKindOf(statement.u) } });
+      existing.replace(rid, result.doc, { change: { kind: changeKindOf(statement.u), update: statement.u } });
       nModified++;
     }
   }
