@@ -11,15 +11,7 @@ import { Binary, Long, ObjectId, type Document } from '../../src/bson.js';
 import { MongoInvalidArgumentError } from '../../src/errors.js';
 import { encodeMessage, OP_MSG, type DecodedOpMsg } from '../../src/wire/index.js';
 import { RawClient } from './support/raw-client.js';
-
-/** Polls until `check` holds (an election takes ~100 ms). */
-async function eventually(check: () => Promise<boolean>, timeoutMS = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { eventually } from '../support/eventually.js';
 
 describe('MemoryServer multi-member replica set', () => {
   let server: MemoryServer;

@@ -3,19 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, MongoServerError, type ChangeStreamDocument, type Document } from 'mongodb';
 import { MemoryServer } from '../../src/server/index.js';
 import { MongoInvalidArgumentError } from '../../src/errors.js';
+import { eventually } from '../support/eventually.js';
 
 /** Test documents use numeric, string and date _ids. */
 type Doc = { _id?: number | string | Date; [key: string]: unknown };
 
 const INTERVAL_MS = 50;
-
-async function until(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('TTL monitor (standalone)', () => {
   let server: MemoryServer;
@@ -45,7 +38,7 @@ describe('TTL monitor (standalone)', () => {
       { _id: 6, lastSeen: [fresh] },
       { _id: 7, lastSeen: old.getTime() },
     ]);
-    await until(async () => (await coll.countDocuments({ _id: { $in: [1, 5] } })) === 0);
+    await eventually(async () => (await coll.countDocuments({ _id: { $in: [1, 5] } })) === 0);
     const left = (await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id);
     expect(left).toEqual([2, 3, 4, 6, 7]);
     // The index stays consistent: lookups through it find nothing of the deleted ones.
@@ -61,7 +54,7 @@ describe('TTL monitor (standalone)', () => {
       { _id: 'b', kind: 'keep', meta: { expiresAt: past } },
       { _id: 'c', kind: 'temp', meta: { expiresAt: new Date(Date.now() + 3_600_000) } },
     ]);
-    await until(async () => (await coll.countDocuments({ _id: 'a' })) === 0);
+    await eventually(async () => (await coll.countDocuments({ _id: 'a' })) === 0);
     expect((await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['b', 'c']);
   });
 
@@ -72,7 +65,7 @@ describe('TTL monitor (standalone)', () => {
     await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 3));
     expect(await coll.countDocuments()).toBe(1);
     await client.db('ttl').command({ collMod: 'modded', index: { keyPattern: { at: 1 }, expireAfterSeconds: 10 } });
-    await until(async () => (await coll.countDocuments()) === 0);
+    await eventually(async () => (await coll.countDocuments()) === 0);
   });
 
   it('expires clustered collections with expireAfterSeconds by their _id date', async () => {
@@ -80,7 +73,7 @@ describe('TTL monitor (standalone)', () => {
     await db.createCollection('clustered', { clusteredIndex: { key: { _id: 1 }, unique: true }, expireAfterSeconds: 30 });
     const coll = db.collection<Doc>('clustered');
     await coll.insertMany([{ _id: new Date(Date.now() - 60_000) }, { _id: new Date() }, { _id: 'x' } as Document]);
-    await until(async () => (await coll.countDocuments()) === 2);
+    await eventually(async () => (await coll.countDocuments()) === 2);
     expect((await coll.find().toArray()).some((d) => d._id === 'x')).toBe(true);
   });
 
@@ -104,7 +97,7 @@ describe('TTL monitor (standalone)', () => {
     } finally {
       await admin.command({ setParameter: 1, ttlMonitorEnabled: true });
     }
-    await until(async () => (await coll.countDocuments()) === 0);
+    await eventually(async () => (await coll.countDocuments()) === 0);
   });
 
   it('setParameter ttlMonitorSleepSecs changes the period at runtime, getParameter reports it', async () => {

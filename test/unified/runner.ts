@@ -8,7 +8,7 @@ import { assertMatches, type MatchContext } from './matcher.js';
 import type { CollectionData, UnifiedFile, UnifiedTest } from './model.js';
 import { executeOperation } from './operations.js';
 import { unmetRequirements } from './requirements.js';
-import { distinctOnEveryMongos, gossipsClusterTime, internalClusterTime, mightRunDistinct, targetCollections } from './sharded-workarounds.js';
+import { distinctOnEveryMongos, gossipsClusterTime, onEveryOtherMongos, internalClusterTime, mightRunDistinct, targetCollections } from './sharded-workarounds.js';
 
 const MAJORITY = { w: 'majority' };
 const NAMESPACE_NOT_FOUND = 26;
@@ -17,13 +17,15 @@ async function command(env: RunnerEnv, db: string, cmd: Document): Promise<unkno
   return env.internal.database(db).run('runCommand', { command: cmd, commandName: Object.keys(cmd)[0] });
 }
 
-/** killAllSessions ends open transactions left by earlier tests; failures are ignored (the spec allows it). */
+/**
+ * killAllSessions ends open transactions left by earlier tests, on the primary or, on a sharded
+ * target, on each mongos ("killAllSessions" in unified-test-format.md); failures are ignored
+ * (the spec allows Interrupted and Unauthorized, and a missing command leaves nothing to do).
+ */
 export async function killAllSessions(env: RunnerEnv): Promise<void> {
-  try {
-    await command(env, 'admin', { killAllSessions: [] });
-  } catch {
-    // Interrupted / Unauthorized / unsupported: nothing more we can do.
-  }
+  const kill = { command: { killAllSessions: [] }, commandName: 'killAllSessions' };
+  await env.internal.database('admin').run('runCommand', kill).catch(() => undefined);
+  await onEveryOtherMongos(env, (client) => client.database('admin').run('runCommand', kill)).catch(() => undefined);
 }
 
 async function dropIgnoringMissing(env: RunnerEnv, db: string, coll: string): Promise<void> {

@@ -6,8 +6,9 @@ import { Timestamp, type Document } from '../../src/bson.js';
 import type { ClusterTime } from '../../src/index.js';
 import { mongroveAdapter } from './adapters/mongrove.js';
 import { MongroveSession } from './adapters/mongrove-session.js';
+import type { RunnerEnv } from './context.js';
 import type { UnifiedFile, UnifiedTest } from './model.js';
-import { runUnifiedTest } from './runner.js';
+import { killAllSessions, runUnifiedTest } from './runner.js';
 import { eachMongosUri, internalClusterTime, mightRunDistinct, targetCollections } from './sharded-workarounds.js';
 import { REPLICA_SET_TARGETS } from './suite.js';
 import { TargetPool } from './target-pool.js';
@@ -71,24 +72,33 @@ describe('the runner on the embedded sharded cluster', () => {
     expect((sessionTime?.clusterTime as Timestamp).compare(now as Timestamp)).toBeLessThanOrEqual(0);
   });
 
-  it('runs distinct on every mongos before a test that might run distinct', async () => {
+  /** How many times `action` had `commandName` run on the second mongos (counted by a failCommand fail point there). */
+  async function timesSecondMongosRan(commandName: string, action: (env: RunnerEnv) => Promise<void>): Promise<number> {
     const env = await pool.envFor('sharded');
     const [, second] = eachMongosUri(env.multiMongosUri ?? '');
     const direct = await mongroveAdapter.createClient({ uri: second ?? '', onEvent: () => undefined });
     const failPoint = (mode: unknown): Promise<unknown> =>
       direct.database('admin').run('runCommand', {
-        command: { configureFailPoint: 'failCommand', mode, data: { failCommands: ['distinct'], blockConnection: true, blockTimeMS: 1 } },
+        command: { configureFailPoint: 'failCommand', mode, data: { failCommands: [commandName], blockConnection: true, blockTimeMS: 1 } },
         commandName: 'configureFailPoint',
       });
     try {
       await failPoint('alwaysOn');
-      await runUnifiedTest(env, file, test);
-      // Only the workaround reaches the second mongos: client0 uses the first alone.
+      await action(env);
       const entered = (await failPoint('off')) as Document;
-      expect(Number(entered.count)).toBeGreaterThanOrEqual(1);
+      return Number(entered.count);
     } finally {
       await failPoint('off').catch(() => undefined);
       await direct.close();
     }
+  }
+
+  it("sends killAllSessions to each mongos, not only the internal client's", async () => {
+    expect(await timesSecondMongosRan('killAllSessions', killAllSessions)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('runs distinct on every mongos before a test that might run distinct', async () => {
+    // Only the workaround reaches the second mongos: client0 uses the first alone.
+    expect(await timesSecondMongosRan('distinct', (env) => runUnifiedTest(env, file, test))).toBeGreaterThanOrEqual(1);
   });
 });

@@ -9,6 +9,7 @@
 import { ConnectionString } from 'mongodb-connection-string-url';
 import type { Document } from '../../src/bson.js';
 import { isDocument } from './bson-values.js';
+import type { ClientHandle } from './adapter.js';
 import type { RunnerEnv } from './context.js';
 import type { EntitySpec, UnifiedTest } from './model.js';
 
@@ -60,6 +61,24 @@ export async function distinctOnEveryMongos(env: RunnerEnv, targets: ReadonlyArr
       for (const { databaseName, collectionName } of targets) {
         await client.database(databaseName).run('runCommand', { command: { distinct: collectionName, key: '_id' }, commandName: 'distinct' });
       }
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+/**
+ * Runs `action` through a direct client to each mongos of a sharded target other than the one the
+ * internal client uses (env.uri); nothing on other topologies.
+ */
+export async function onEveryOtherMongos(env: RunnerEnv, action: (client: ClientHandle) => Promise<unknown>): Promise<void> {
+  if (env.info.topology !== 'sharded' || env.multiMongosUri === undefined) return;
+  const internalHosts = new Set(new ConnectionString(env.uri).hosts);
+  for (const uri of eachMongosUri(env.multiMongosUri)) {
+    if (new ConnectionString(uri).hosts.every((host) => internalHosts.has(host))) continue;
+    const client = await env.adapter.createClient({ uri, onEvent: () => undefined });
+    try {
+      await action(client);
     } finally {
       await client.close();
     }

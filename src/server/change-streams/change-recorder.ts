@@ -154,8 +154,8 @@ export class ChangeRecorder implements CollectionObserver {
     this.log.append({ kind: 'dropDatabase', ns: { db: dbName } });
   }
 
-  /** collMod: what the command changed, and the collection's options before it. */
-  modified(collection: CollectionStore, description: Document, optionsBefore: Document): void {
+  /** collMod: what the command changed, and the collection's (and a modified index's) options before it. */
+  modified(collection: CollectionStore, description: Document, optionsBefore: Document, indexOptionsBefore?: Document): void {
     if (isView(collection)) {
       // A view's collMod rewrites its system.views document: the event shows the new definition, no prior state.
       this.log.append({ kind: 'modify', ...collectionFields(collection), operationDescription: viewDefinition(collection) });
@@ -165,7 +165,10 @@ export class ChangeRecorder implements CollectionObserver {
       kind: 'modify',
       ...collectionFields(collection),
       operationDescription: copyDocument(description),
-      stateBeforeChange: { collectionOptions: { uuid: collection.uuid, ...copyDocument(optionsBefore) } },
+      stateBeforeChange: {
+        collectionOptions: { uuid: collection.uuid, ...copyDocument(optionsBefore) },
+        ...(indexOptionsBefore === undefined ? {} : { indexOptions: copyDocument(indexOptionsBefore) }),
+      },
     });
   }
 }

@@ -25,7 +25,18 @@ interface RoutedTransaction {
 export class TransactionRouting {
   private readonly bySession = new Map<string, RoutedTransaction>();
 
-  constructor(readonly transactions: TransactionTable) {}
+  constructor(readonly transactions: TransactionTable) {
+    // A session's record goes when the session ends: a long-running server would keep it forever.
+    transactions.onSessionsEnded((ended) => {
+      if (ended === 'every') this.bySession.clear();
+      else for (const key of ended) this.bySession.delete(key);
+    });
+  }
+
+  /** How many sessions the routers hold transaction state for. */
+  get trackedSessions(): number {
+    return this.bySession.size;
+  }
 
   /** The transaction at `at` started on `router` (its first statement, startTransaction: true). */
   record(at: TransactionCoordinates, router: string): void {

@@ -15,7 +15,16 @@ import { documentKey, recordIdOf } from './record-lookup.js';
 export type JournalEntry =
   | { readonly op: 'create'; readonly dbName: string; readonly collName: string }
   | { readonly op: 'insert'; readonly dbName: string; readonly collName: string; readonly doc: Document }
-  | { readonly op: 'replace'; readonly dbName: string; readonly collName: string; readonly id: unknown; readonly doc: Document; readonly kind: 'update' | 'replace' | undefined }
+  | {
+      readonly op: 'replace';
+      readonly dbName: string;
+      readonly collName: string;
+      readonly id: unknown;
+      readonly doc: Document;
+      readonly kind: 'update' | 'replace' | undefined;
+      /** The update statement (its `u`): the commit's change event describes the update by it, as outside transactions. */
+      readonly update?: unknown;
+    }
   | { readonly op: 'delete'; readonly dbName: string; readonly collName: string; readonly id: unknown };
 
 /** What a private collection reports its writes to (the owning transaction). */
@@ -65,7 +74,7 @@ export class TransactionCollection extends CollectionStore {
     super.replace(recordId, doc, options);
     const stored = this.storedDocument(id, recordId);
     this.claimUniqueKeys(stored);
-    this.record({ op: 'replace', id, doc: stored, kind: options.change?.kind });
+    this.record({ op: 'replace', id, doc: stored, kind: options.change?.kind, update: options.change?.update });
   }
 
   override delete(recordId: number, options: WriteOptions = {}): boolean {

@@ -12,6 +12,9 @@ import { Transaction, type DocumentLocks } from './transaction.js';
 
 export type TransactionState = 'inProgress' | 'committed' | 'aborted';
 
+/** Sessions whose transactions can no longer go on: the keys of ended sessions, or 'every' one. */
+export type EndedSessions = readonly string[] | 'every';
+
 /** mongod's transactionLifetimeLimitSeconds default: older open transactions are aborted. */
 export const TRANSACTION_LIFETIME_LIMIT_MS = 60_000;
 
@@ -49,6 +52,7 @@ export class TransactionTable {
   private readonly sessions = new Map<string, SessionTransaction>();
   private readonly locks: DocumentLocks = new Map();
   private endWaiters: Array<() => void> = [];
+  private readonly endedSessionListeners: Array<(ended: EndedSessions) => void> = [];
   /** How many transactions are in progress (most commands need not look further when none is). */
   private open = 0;
 
@@ -142,19 +146,31 @@ export class TransactionTable {
     this.endActive(active);
   }
 
+  /**
+   * Tells `listener` when sessions end here (endSessions, killSessions, killAllSessions), so that
+   * state others keep per session (the routers' records of a sharded cluster) goes with them.
+   */
+  onSessionsEnded(listener: (ended: EndedSessions) => void): void {
+    this.endedSessionListeners.push(listener);
+  }
+
   /** endSessions / killSessions: their open transactions abort, and the sessions are forgotten. */
   abortSessions(lsids: readonly unknown[]): void {
+    const ended: string[] = [];
     for (const lsid of lsids) {
       const key = sessionKey(lsid);
       if (key === undefined) continue;
       this.endActive(this.sessions.get(key));
       this.sessions.delete(key);
+      ended.push(key);
     }
+    if (ended.length > 0) for (const listener of this.endedSessionListeners) listener(ended);
   }
 
-  /** killAllSessions and friends. */
+  /** killAllSessions and friends (and a step-down): no open transaction survives. */
   abortAll(): void {
     for (const active of this.sessions.values()) this.endActive(active);
+    for (const listener of this.endedSessionListeners) listener('every');
   }
 
   /**

@@ -141,7 +141,8 @@ export class Transaction implements TransactionWriter {
       if (recordId !== undefined) collection.delete(recordId, { change });
       return;
     }
-    const options = { bypassDocumentValidation: true, change: entry.kind === undefined ? change : { ...change, kind: entry.kind } };
+    const statement = entry.kind === undefined ? {} : { kind: entry.kind, update: entry.update };
+    const options = { bypassDocumentValidation: true, change: { ...change, ...statement } };
     if (recordId === undefined) collection.insert(entry.doc, options);
     else collection.replace(recordId, entry.doc, options);
   }

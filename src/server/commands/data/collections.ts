@@ -144,6 +144,20 @@ function modifyIndex(collection: CollectionStore, raw: unknown): Document {
   return collection.modifyIndex(target, changes);
 }
 
+/**
+ * The modified index's options as they were, from collMod's `<option>_old` reply fields: mongod
+ * logs them with the collMod (indexOptions_old) and modify events show them as
+ * stateBeforeChange.indexOptions.
+ */
+function indexOptionsBefore(reply: Document): Document | undefined {
+  const before: Document = {};
+  for (const option of ['expireAfterSeconds', 'hidden', 'prepareUnique']) {
+    const old: unknown = reply[`${option}_old`];
+    if (old !== undefined) before[option] = old;
+  }
+  return Object.keys(before).length > 0 ? before : undefined;
+}
+
 export const collModHandler: CommandHandler = {
   name: 'collMod',
   run(command, context) {
@@ -167,10 +181,10 @@ export const collModHandler: CommandHandler = {
         description[key] = value;
       }
     }
-    const reply = command.index !== undefined ? { ...modifyIndex(collection, command.index), ok: 1 } : { ok: 1 };
+    const indexReply = command.index !== undefined ? modifyIndex(collection, command.index) : undefined;
     if (command.index !== undefined) description.index = command.index;
     // Every successful collMod is an oplog entry: change streams with showExpandedEvents report it.
-    context.server.storage.changes?.modified(collection, description, optionsBefore);
-    return reply;
+    context.server.storage.changes?.modified(collection, description, optionsBefore, indexReply && indexOptionsBefore(indexReply));
+    return { ...indexReply, ok: 1 };
   },
 };
