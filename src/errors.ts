@@ -407,3 +407,10 @@ export class MongoAWSError extends MongoRuntimeError {
     return 'MongoAWSError';
   }
 }
+
+/** MONGODB-OIDC could not obtain an access token: the message names the callback or environment that failed and why. */
+export class MongoOIDCError extends MongoRuntimeError {
+  override get name(): string {
+    return 'MongoOIDCError';
+  }
+}

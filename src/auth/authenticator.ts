@@ -5,6 +5,7 @@ import type { Document } from '../bson.js';
 import { MongoCompatibilityError } from '../errors.js';
 import type { MongoCredentials } from './credentials.js';
 import { AwsAuthenticator } from './aws/aws-authenticator.js';
+import { OidcAuthenticator } from './oidc/oidc-authenticator.js';
 import { PlainAuthenticator } from './plain-authenticator.js';
 import { ScramAuthenticator } from './scram-authenticator.js';
 import { X509Authenticator } from './x509-authenticator.js';
@@ -38,8 +39,8 @@ export interface AuthenticatorOptions {
 
 /**
  * The authenticator for a credential: SCRAM-SHA-1/256 (negotiated or explicit),
- * MONGODB-X509, PLAIN and MONGODB-AWS. Mechanisms mongrove does not implement yet (GSSAPI,
- * MONGODB-OIDC) fail here, when the client connects, rather than on the first operation.
+ * MONGODB-X509, PLAIN, MONGODB-AWS and MONGODB-OIDC (machine flow). Mechanisms mongrove does not implement
+ * yet (GSSAPI, the OIDC human flow) fail here, when the client connects, rather than on the first operation.
  */
 export function createAuthenticator(credentials: MongoCredentials, options: AuthenticatorOptions = {}): ConnectionAuthenticator {
   const mechanism = credentials.mechanism;
@@ -49,5 +50,6 @@ export function createAuthenticator(credentials: MongoCredentials, options: Auth
   if (mechanism === 'MONGODB-X509') return new X509Authenticator(credentials, options);
   if (mechanism === 'PLAIN') return new PlainAuthenticator(credentials, options);
   if (mechanism === 'MONGODB-AWS') return new AwsAuthenticator(credentials, options);
+  if (mechanism === 'MONGODB-OIDC') return new OidcAuthenticator(credentials, options);
   throw new MongoCompatibilityError(`authentication mechanism ${mechanism} is not supported by mongrove yet`);
 }

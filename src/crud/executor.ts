@@ -19,6 +19,7 @@ import {
   type RetryState,
 } from './retry-policy.js';
 import { sendMonitored, sendUnmonitored } from './send.js';
+import { REAUTHENTICATION_REQUIRED, reauthenticationFor } from '../auth/oidc/reauthentication.js';
 import { isOverloadError, overloadBackoffMS, shouldRetryOverload } from './overload-policy.js';
 import { sleep } from '../util/sleep.js';
 import { applyTimeoutFields, asTimeoutError, contextFor, timeoutErrorFrom, type MaxTimeMSPolicy } from './csot.js';
@@ -239,10 +240,18 @@ export class Executor {
       let reply: Document;
       state.commandSent = true;
       try {
-        reply =
+        const send = (): Promise<Document> =>
           events.wants('commandStarted') || events.wants('commandSucceeded') || events.wants('commandFailed')
-            ? await sendMonitored(events, operation, body, sequences, connection, state.operationId, ctx)
-            : await sendUnmonitored(operation, body, sequences, connection, ctx);
+            ? sendMonitored(events, operation, body, sequences, connection, state.operationId, ctx)
+            : sendUnmonitored(operation, body, sequences, connection, ctx);
+        reply = await send();
+        // The auth spec's reauthentication: on 391, re-run the connection's auth conversation and send once more,
+        // whether or not the operation is retryable. Only mechanisms that register a conversation (OIDC) take part.
+        const reauthenticate = reply.code === REAUTHENTICATION_REQUIRED ? reauthenticationFor(connection) : undefined;
+        if (reauthenticate !== undefined) {
+          await reauthenticate();
+          reply = await send();
+        }
         this.settings.hooks?.observeReply?.(reply, operation, state);
         if (Number(reply.ok) !== 1) throw new MongoServerError(reply);
         if (reply.writeConcernError !== undefined) {

@@ -5,6 +5,7 @@ import { MAX_MEMBERS } from './replication/members.js';
 import { DEFAULT_TTL_INTERVAL_MS } from './storage/ttl-monitor.js';
 import type { ServerTlsOptions } from './wire-server/tls.js';
 import type { MemoryServerAwsCredential } from './auth/aws-seed.js';
+import type { MemoryServerOidcOptions } from './auth/oidc-provider.js';
 
 export interface MemoryServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -82,6 +83,14 @@ export interface MemoryServerOptions {
   awsCredentials?: readonly MemoryServerAwsCredential[];
   /** The STS host the server names in MONGODB-AWS conversations (mongod's awsStsHost); default sts.amazonaws.com. */
   awsStsHost?: string;
+  /**
+   * MONGODB-OIDC: the identity provider the server trusts (mongod's oidcIdentityProviders, one
+   * entry without the authorization claim). A JWT it signed (HS256 `secret` or RS256 `publicKey`)
+   * for `audience` authenticates the $external user `<authNamePrefix>/<sub>` (the bare `sub`
+   * when no prefix is set; seed it in `users`). After the token's `exp`, commands on that
+   * connection fail with ReauthenticationRequired (391) until it authenticates again.
+   */
+  oidc?: MemoryServerOidcOptions;
 }
 
 export interface MemoryServerUser {

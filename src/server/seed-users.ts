@@ -3,6 +3,7 @@
 import { MongoInvalidArgumentError } from '../errors.js';
 import { ServerSecurity } from './auth/security.js';
 import { seedAwsCredentials } from './auth/aws-seed.js';
+import { oidcProviderFrom } from './auth/oidc-provider.js';
 import type { MemoryServerOptions } from './memory-server-options.js';
 
 export function securityFrom(options: MemoryServerOptions): ServerSecurity {
@@ -23,5 +24,6 @@ export function securityFrom(options: MemoryServerOptions): ServerSecurity {
     }
   }
   seedAwsCredentials(security, options.awsCredentials, options.awsStsHost);
+  security.oidc = oidcProviderFrom(options.oidc);
   return security;
 }

@@ -18,6 +18,7 @@ import { ExternalDirectory } from './external-directory.js';
 import { authenticatePlain, authenticateX509, EXTERNAL_DB } from './external-mechanisms.js';
 import { AWS_MECHANISM, ServerAwsConversation } from './aws-conversation.js';
 import { AwsStsSimulation } from './aws-sts-simulation.js';
+import { OIDC_MECHANISM, type OidcIdentityProvider } from './oidc-provider.js';
 
 /** What a connection has proven, and the conversation it is in the middle of. */
 export interface ConnectionAuthState {
@@ -30,6 +31,8 @@ export interface ConnectionAuthState {
     | undefined;
   /** The RFC 2253 subject of the client certificate the server's CA verified on this (TLS) connection. */
   x509Subject?: string;
+  /** MONGODB-OIDC: when the token this connection authenticated with expires (ms since the epoch). */
+  oidcExpiresAtMS?: number;
 }
 
 export function newConnectionAuthState(): ConnectionAuthState {
@@ -75,6 +78,8 @@ export class ServerSecurity {
   /** MONGODB-AWS: the key pairs the simulated STS knows, and the STS host sent to clients (mongod's awsStsHost). */
   readonly awsSts = new AwsStsSimulation();
   awsStsHost = 'sts.amazonaws.com';
+  /** MONGODB-OIDC: the identity provider whose tokens authenticate $external users (none: mechanism unavailable). */
+  oidc: OidcIdentityProvider | undefined = undefined;
 
   /** `enforce`: unauthenticated connections may run only ALLOWED_UNAUTHENTICATED commands. */
   constructor(readonly enforce: boolean) {}
@@ -117,7 +122,13 @@ export class ServerSecurity {
    * mongod's localhost exception (see localhostExceptionAllows).
    */
   checkAccess(commandName: string, auth: ConnectionAuthState | undefined, body: Document = {}, dbName = 'admin', remoteAddress = ''): void {
-    if (!this.enforce || ALLOWED_UNAUTHENTICATED.has(commandName)) return;
+    if (ALLOWED_UNAUTHENTICATED.has(commandName)) return;
+    // mongod fails every command once the connection's OIDC token expired, until it re-authenticates.
+    const expiresAt = auth?.oidcExpiresAtMS;
+    if (expiresAt !== undefined && auth?.user !== undefined && Date.now() >= expiresAt) {
+      throw new CommandError(ErrorCodes.ReauthenticationRequired, 'Reauthentication required: the OIDC access token of this connection has expired');
+    }
+    if (!this.enforce) return;
     const name = this.authenticatedUser(auth);
     const localhostBypass = name === undefined && this.users.all().length === 0 && isLoopbackAddress(remoteAddress);
     if (name === undefined && !localhostBypass) throw new CommandError(ErrorCodes.Unauthorized, `Command ${commandName} requires authentication`);
@@ -137,6 +148,7 @@ export class ServerSecurity {
     auth.conversation = undefined;
     if (mechanism === 'PLAIN' && dbName === EXTERNAL_DB) return this.plainStart(command, auth);
     if (mechanism === AWS_MECHANISM && dbName === EXTERNAL_DB) return this.awsStart(command, auth);
+    if (mechanism === OIDC_MECHANISM && dbName === EXTERNAL_DB && this.oidc !== undefined) return this.oidcStart(command, auth, this.oidc);
     if (!isScramMechanism(mechanism)) {
       throw new CommandError(ErrorCodes.MechanismUnavailable, `Received authentication for mechanism ${mechanism} which is unknown or not enabled`);
     }
@@ -170,6 +182,15 @@ export class ServerSecurity {
     const aws = new ServerAwsConversation(bytes, this.awsStsHost, this.awsSts, this.users);
     auth.conversation = { id: CONVERSATION_ID, db: EXTERNAL_DB, aws, payloadAsString: asString };
     return { conversationId: CONVERSATION_ID, done: false, payload: encodePayload(aws.serverFirst(), asString) };
+  }
+
+  /** MONGODB-OIDC's one-step flow: the JWT is verified at once; the reply is `done`. */
+  private oidcStart(command: Document, auth: ConnectionAuthState, provider: OidcIdentityProvider): Document {
+    const { bytes, asString } = payloadOf(command);
+    const { user, db, expiresAtMS } = provider.authenticate(bytes, this.users);
+    auth.user = { user, db };
+    auth.oidcExpiresAtMS = expiresAtMS;
+    return { conversationId: CONVERSATION_ID, done: true, payload: encodePayload(Buffer.alloc(0), asString) };
   }
 
   /** The `authenticate` command (MONGODB-X509): mongod's reply { dbname, user }. */
