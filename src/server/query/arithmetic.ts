@@ -1,7 +1,9 @@
 // Type-preserving arithmetic for $inc/$mul: int op int stays int (widening to
 // long on overflow), long stays long, anything with a double is a double,
-// anything with a decimal is a decimal.
-import { bsonTypeOf, Decimal128, Double, Long, toBigIntIfLong, toNumber } from './bson-types.js';
+// anything with a decimal is a decimal (exact decimal128 arithmetic).
+import { bsonTypeOf, Double, Long, toBigIntIfLong, toNumber } from './bson-types.js';
+import { add, multiply } from './decimal/decimal-ops.js';
+import { coerceToDecimal, toDecimal128 } from './decimal/numeric.js';
 
 function asBigInt(v: unknown): bigint {
   return toBigIntIfLong(v) ?? BigInt(Math.trunc(toNumber(v)));
@@ -11,8 +13,9 @@ export function arithmetic(a: unknown, b: unknown, op: 'add' | 'mul'): unknown {
   const ta = bsonTypeOf(a);
   const tb = bsonTypeOf(b);
   if (ta === 'decimal' || tb === 'decimal') {
-    const r = op === 'add' ? toNumber(a) + toNumber(b) : toNumber(a) * toNumber(b);
-    return Decimal128.fromString(String(r));
+    const x = coerceToDecimal(a);
+    const y = coerceToDecimal(b);
+    return toDecimal128(op === 'add' ? add(x, y) : multiply(x, y));
   }
   if (ta === 'double' || tb === 'double') {
     const r = op === 'add' ? toNumber(a) + toNumber(b) : toNumber(a) * toNumber(b);
@@ -27,10 +30,10 @@ export function arithmetic(a: unknown, b: unknown, op: 'add' | 'mul'): unknown {
   return Long.fromBigInt(op === 'add' ? asBigInt(a) + asBigInt(b) : asBigInt(a) * asBigInt(b));
 }
 
-/** Zero of the operand's numeric type (for $mul on a missing field). */
+/** Zero of the operand's numeric type (for $mul on a missing field): mongod multiplies the operand by 0. */
 export function zeroLike(v: unknown): unknown {
   switch (bsonTypeOf(v)) {
-    case 'decimal': return Decimal128.fromString('0');
+    case 'decimal': return toDecimal128(multiply(coerceToDecimal(v), coerceToDecimal(0)));
     case 'double': return new Double(0);
     case 'long': return Long.fromNumber(0);
     default: return 0;

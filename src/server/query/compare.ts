@@ -2,6 +2,7 @@
 // queries and indexes): types rank first, numbers compare by value across
 // Int32/Long/Double/Decimal128, documents and arrays compare element by element.
 import { bsonTypeOf, toBigIntIfLong, toNumber, typeRank } from './bson-types.js';
+import { compareNumeric, numericKey } from './decimal/numeric.js';
 import type { Binary, ObjectId, Timestamp } from '../../bson.js';
 import type { StringComparator } from './collation.js';
 
@@ -9,16 +10,24 @@ function sign(n: number): -1 | 0 | 1 {
   return n < 0 ? -1 : n > 0 ? 1 : 0;
 }
 
+function isJsNumeric(t: string): boolean {
+  return t === 'int' || t === 'double';
+}
+
 function compareNumbers(a: unknown, b: unknown): -1 | 0 | 1 {
+  if (isJsNumeric(bsonTypeOf(a)) && isJsNumeric(bsonTypeOf(b))) {
+    const x = toNumber(a);
+    const y = toNumber(b);
+    // NaN sorts before every other number and equals itself.
+    if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1;
+    if (Number.isNaN(y)) return 1;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   const la = toBigIntIfLong(a);
   const lb = toBigIntIfLong(b);
   if (la !== undefined && lb !== undefined) return la < lb ? -1 : la > lb ? 1 : 0;
-  const x = toNumber(a);
-  const y = toNumber(b);
-  // NaN sorts before every other number and equals itself.
-  if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1;
-  if (Number.isNaN(y)) return 1;
-  return x < y ? -1 : x > y ? 1 : 0;
+  // Mixed types (Int32/Double wrappers, longs, decimals) compare by exact value.
+  return compareNumeric(a, b);
 }
 
 function compareStrings(a: string, b: string): -1 | 0 | 1 {
@@ -98,7 +107,7 @@ export function compareValues(a: unknown, b: unknown, collator?: StringComparato
     case 'bool':
       return sign(Number(a) - Number(b));
     case 'date':
-      return compareNumbers((a as Date).getTime(), (b as Date).getTime());
+      return sign((a as Date).getTime() - (b as Date).getTime());
     case 'timestamp': {
       const ta = a as Timestamp;
       const tb = b as Timestamp;
@@ -120,14 +129,6 @@ export function valuesEqual(a: unknown, b: unknown, collator?: StringComparator)
   return compareValues(a, b, collator) === 0;
 }
 
-function numberKey(v: unknown): string {
-  const big = toBigIntIfLong(v);
-  if (big !== undefined && (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER))) return `n:${big}`;
-  const n = toNumber(v);
-  if (Number.isNaN(n)) return 'n:NaN';
-  return `n:${n === 0 ? 0 : n}`;
-}
-
 /**
  * A string that is equal for two values exactly when `valuesEqual` holds
  * (hash key for indexes, $group-like buckets and distinct).
@@ -136,7 +137,7 @@ export function valueKey(v: unknown): string {
   const t = bsonTypeOf(v);
   switch (t) {
     case 'missing': case 'null': case 'undefined': return 'null';
-    case 'int': case 'long': case 'double': case 'decimal': return numberKey(v);
+    case 'int': case 'long': case 'double': case 'decimal': return numericKey(v);
     case 'string': case 'symbol': return `s:${JSON.stringify(String(v))}`;
     case 'array': return `[${(v as unknown[]).map(valueKey).join(',')}]`;
     case 'object': {

@@ -1,9 +1,12 @@
 // mingo computes with plain JavaScript numbers; our canonical documents keep
-// BSON numeric wrappers. These views convert at the boundary.
-import { Aggregator, Query } from 'mingo';
+// BSON numeric wrappers. These views convert at the boundary. Decimal128 values
+// cross as they are: the operators in decimal/mingo-context.ts compute with them exactly.
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
-import { BSONRegExp, Decimal128, Double, Int32, Long } from './bson-types.js';
+import { BSONRegExp, Double, Int32, Long } from './bson-types.js';
+import { serverMingoContext } from './decimal/mingo-context.js';
 
 export function toMingoValue(value: unknown): unknown {
   if (value instanceof Int32 || value instanceof Double) return value.valueOf();
@@ -11,7 +14,6 @@ export function toMingoValue(value: unknown): unknown {
     const n = value.toNumber();
     return Number.isSafeInteger(n) ? n : value;
   }
-  if (value instanceof Decimal128) return Number(value.toString());
   if (value instanceof BSONRegExp) {
     try {
       return new RegExp(value.pattern, value.options.replace(/[^imsu]/g, ''));
@@ -44,6 +46,7 @@ function mingoCollation(collation: unknown): Document | undefined {
 function options(opts: MingoRunOptions): Record<string, unknown> {
   const collation = mingoCollation(opts.collation);
   return {
+    context: serverMingoContext(),
     ...(collation ? { collation } : {}),
     ...(opts.variables ? { variables: toMingoValue(opts.variables) } : {}),
     ...(opts.collectionResolver ? { collectionResolver: (n: string) => opts.collectionResolver?.(n).map((d) => toMingoValue(d)) ?? [] } : {}),
