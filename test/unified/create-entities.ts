@@ -14,20 +14,54 @@ const DEFAULT_URI_OPTIONS: Document = { serverSelectionTimeoutMS: 5000 };
 const FAILPOINT_HEARTBEAT_MS = 500;
 const FAILPOINT_MIN_HEARTBEAT_MS = 50;
 
+const OIDC = 'MONGODB-OIDC';
+
+function isPlaceholder(value: unknown): boolean {
+  return isDocument(value) && Object.keys(value).length === 1 && '$$placeholder' in value;
+}
+
 function uriValue(key: string, value: unknown): string[] {
-  if (isDocument(value) && Object.keys(value).length === 1 && '$$placeholder' in value) {
-    throw new Error(`uriOptions.${key}: $$placeholder values are not supported by this runner (no credentials configured)`);
+  if (isPlaceholder(value)) {
+    throw new Error(`uriOptions.${key}: $$placeholder values are not supported by this runner here (it replaces only MONGODB-OIDC authMechanismProperties)`);
   }
   if (Array.isArray(value)) return value.map(String);
-  if (isDocument(value)) return [Object.entries(value).map(([k, v]) => `${k}:${String(v)}`).join(',')];
+  if (isDocument(value)) {
+    return [
+      Object.entries(value)
+        .map(([k, v]) => {
+          if (isPlaceholder(v)) throw new Error(`uriOptions.${key}.${k}: $$placeholder values are not supported by this runner here`);
+          return `${k}:${String(v)}`;
+        })
+        .join(','),
+    ];
+  }
   return [String(value)];
+}
+
+/**
+ * $$placeholder in MONGODB-OIDC authMechanismProperties (the whole document, or its ENVIRONMENT)
+ * stands for the test environment's OIDC configuration: here always ENVIRONMENT:test, whose token
+ * file the OIDC target provides (oidc-target.ts), as the auth spec's test environment does.
+ */
+function withOidcEnvironment(uriOptions: Document): Document {
+  const mechanism = uriOptions.authMechanism;
+  const properties: unknown = uriOptions.authMechanismProperties;
+  if (typeof mechanism !== 'string' || mechanism.toUpperCase() !== OIDC || !isDocument(properties)) return uriOptions;
+  if (isPlaceholder(properties)) return { ...uriOptions, authMechanismProperties: { ENVIRONMENT: 'test' } };
+  if (isPlaceholder(properties.ENVIRONMENT)) return { ...uriOptions, authMechanismProperties: { ...properties, ENVIRONMENT: 'test' } };
+  return uriOptions;
 }
 
 export function buildClientUri(base: string, uriOptions: Document | undefined, usesFailPoints: boolean): string {
   const cs = new ConnectionString(base);
   const params = cs.searchParams;
   const has = (key: string): boolean => [...params.keys()].some((k) => k.toLowerCase() === key.toLowerCase());
-  const given = uriOptions ?? {};
+  const given = withOidcEnvironment(uriOptions ?? {});
+  // The target's credentials are the runner's SCRAM user: a MONGODB-OIDC client authenticates with its token alone.
+  if (typeof given.authMechanism === 'string' && given.authMechanism.toUpperCase() === OIDC) {
+    cs.username = '';
+    cs.password = '';
+  }
   const givenKeys = Object.keys(given).map((k) => k.toLowerCase());
   for (const [key, value] of Object.entries(given)) {
     for (const existing of [...params.keys()]) if (existing.toLowerCase() === key.toLowerCase()) params.delete(existing);

@@ -68,6 +68,8 @@ export interface UnifiedSuiteOptions {
   topologies?: readonly TargetTopology[];
   /** The embedded server enforces authentication and the runner's uri carries a user (ignored with MONGODB_URI). */
   auth?: boolean;
+  /** With auth: the embedded server also simulates the OIDC identity provider and test users of the auth spec (target.ts). */
+  oidc?: boolean;
   /** Members of the embedded 'replicaset' target (default 1; the SDAM suite uses the drivers' usual 3). */
   replicaSetMembers?: number;
   /** How `loop` operations are stopped (no corpus test uses loop). */
@@ -105,7 +107,7 @@ function loadOrFailure(content: unknown, name: string): UnifiedFile | Error {
 
 /** Every test of every unified file in the folder: each must pass (or be skipped by its requirements). */
 export function registerUnifiedSuite(options: UnifiedSuiteOptions): void {
-  const pool = filePool({ adapter: options.adapter, topologies: suiteTopologies(options), auth: options.auth, replicaSetMembers: options.replicaSetMembers, loop: options.loop });
+  const pool = filePool({ adapter: options.adapter, topologies: suiteTopologies(options), auth: options.auth, oidc: options.oidc, replicaSetMembers: options.replicaSetMembers, loop: options.loop });
   const cases: SpecCase[] = [];
   for (const f of specFiles(options.spec, options.sub ?? '')) {
     if (!isUnifiedFile(f.content)) continue;

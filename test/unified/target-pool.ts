@@ -15,6 +15,8 @@ export interface TargetPoolOptions {
   /** Topologies to try for each test, most preferred first (ignored with MONGODB_URI). */
   topologies: readonly TargetTopology[];
   auth?: boolean;
+  /** With auth: the embedded server simulates an OIDC identity provider (target.ts). */
+  oidc?: boolean;
   /** Members of the embedded 'replicaset' target (default 1). */
   replicaSetMembers?: number;
   loop?: LoopControl;
@@ -47,7 +49,7 @@ export class TargetPool {
     if (existing) return existing.env;
     let target: Target | undefined;
     const env = (async (): Promise<RunnerEnv> => {
-      target = await startTarget({ topology, auth: this.options.auth, replicaSetMembers: this.options.replicaSetMembers });
+      target = await startTarget({ topology, auth: this.options.auth, oidc: this.options.oidc, replicaSetMembers: this.options.replicaSetMembers });
       const { adapter, loop } = this.options;
       const internal = await adapter.createClient({ uri: target.uri, onEvent: () => {} });
       const info = await discoverServer(internal, target.uri);

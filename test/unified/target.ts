@@ -7,6 +7,7 @@
 //   unset                     MONGODB_URI when it is set, else the embedded server.
 // Embedded and mongod targets are started lazily per vitest file and stopped after it.
 import { MemoryServer } from '../../src/server/index.js';
+import { installOidcTokenEnvironment, oidcServerOptions } from './oidc-target.js';
 
 /**
  * What a suite asks of a started server: a standalone (default), a one-member replica set, or
@@ -28,6 +29,11 @@ export interface TargetOptions {
    * drivers' usual test replica set; the mongod and external targets ignore it.
    */
   replicaSetMembers?: number;
+  /**
+   * With `auth`: the embedded server also trusts a simulated OIDC identity provider, with the
+   * auth spec's test users and token files (OIDC_TOKEN_FILE set while the target runs; see oidc-target.ts).
+   */
+  oidc?: boolean;
 }
 
 /** The replica set name the started replica-set targets run under. */
@@ -96,10 +102,20 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
     ...(options.topology === 'load-balanced' ? { replSet: EMBEDDED_REPLICA_SET, loadBalanced: true } : {}),
     ...(options.topology === 'sharded' ? { sharded: true } : {}),
     ...(options.auth === true ? { auth: true, users: [{ ...TARGET_USER }] } : {}),
+    ...(options.auth === true && options.oidc === true ? oidcServerOptions([{ ...TARGET_USER }]) : {}),
   });
   const credentialed = (plain: string): string => (options.auth === true ? withCredentials(plain) : plain);
   const multi = server.multiServiceUri ?? server.multiMongosUri;
-  return { uri: credentialed(server.uri), ...(multi !== undefined ? { multiMongosUri: credentialed(multi) } : {}), origin: 'embedded', stop: () => server.stop() };
+  const target: Target = { uri: credentialed(server.uri), ...(multi !== undefined ? { multiMongosUri: credentialed(multi) } : {}), origin: 'embedded', stop: () => server.stop() };
+  if (options.auth !== true || options.oidc !== true) return target;
+  const restoreEnvironment = installOidcTokenEnvironment();
+  return {
+    ...target,
+    stop: async () => {
+      restoreEnvironment();
+      await server.stop();
+    },
+  };
 }
 
 export function withCredentials(uri: string): string {

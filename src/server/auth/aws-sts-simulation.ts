@@ -70,6 +70,11 @@ export class AwsStsSimulation {
     this.keys.set(key.accessKeyId, key);
   }
 
+  /** Whether any key pair is registered (MONGODB-AWS is offered only then). */
+  get configured(): boolean {
+    return this.keys.size > 0;
+  }
+
   /** GetCallerIdentity: the ARN of the key that signed, or StsRejection naming why not. */
   callerIdentity(authorization: string, headers: StsRequestHeaders): string {
     const m = AUTHORIZATION.exec(authorization);

@@ -81,6 +81,17 @@ export class ServerSecurity {
   /** MONGODB-OIDC: the identity provider whose tokens authenticate $external users (none: mechanism unavailable). */
   oidc: OidcIdentityProvider | undefined = undefined;
 
+  /**
+   * getParameter authenticationMechanisms: what mongod would list — SCRAM and X.509 always, PLAIN
+   * (the simulated LDAP proxy), and MONGODB-AWS / MONGODB-OIDC only when configured.
+   */
+  enabledMechanisms(): string[] {
+    const mechanisms = ['MONGODB-X509', 'PLAIN', 'SCRAM-SHA-1', 'SCRAM-SHA-256'];
+    if (this.awsSts.configured) mechanisms.push(AWS_MECHANISM);
+    if (this.oidc !== undefined) mechanisms.push(OIDC_MECHANISM);
+    return mechanisms;
+  }
+
   /** `enforce`: unauthenticated connections may run only ALLOWED_UNAUTHENTICATED commands. */
   constructor(readonly enforce: boolean) {}
 

@@ -17,7 +17,7 @@ export function adminCommandHandlers(runtime: ServerRuntime): CommandHandler[] {
   return [
     helloCommand(runtime),
     ...serverInfoCommands(runtime),
-    getParameterCommand(),
+    getParameterCommand(runtime.security),
     setParameterCommand(),
     ...sessionCommands(runtime),
     configureFailPointCommand(runtime),

@@ -3,17 +3,18 @@ import { Long, type Document } from '../../../bson.js';
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
 import { isNumeric, toNumber } from '../../query/bson-types.js';
+import type { ServerSecurity } from '../../auth/security.js';
 import type { Storage } from '../../storage/storage.js';
 import { ttlMonitorOf } from '../../storage/ttl-monitor.js';
 import type { CommandHandler } from '../../types.js';
 import { requireAdminDatabase } from './admin-only.js';
 
-function serverParameters(storage: Storage): Document {
+function serverParameters(storage: Storage, security: ServerSecurity): Document {
   return {
     ttlMonitorSleepSecs: ttlMonitorOf(storage).intervalMS / 1000,
     ttlMonitorEnabled: ttlMonitorOf(storage).enabled,
     featureCompatibilityVersion: { version: '8.0' },
-    authenticationMechanisms: [],
+    authenticationMechanisms: security.enabledMechanisms(),
     enableTestCommands: true,
     // mongod's test-only switch for Stable API version 2 (used by its test commands).
     acceptApiVersion2: true,
@@ -25,12 +26,12 @@ function serverParameters(storage: Storage): Document {
   };
 }
 
-export function getParameterCommand(): CommandHandler {
+export function getParameterCommand(security: ServerSecurity): CommandHandler {
   return {
     name: 'getParameter',
     run(command, context) {
       requireAdminDatabase('getParameter', context);
-      const all = serverParameters(context.server.storage);
+      const all = serverParameters(context.server.storage, security);
       const selector = command.getParameter;
       if (selector === '*' || (typeof selector === 'object' && selector !== null && (selector as Document).allParameters === true)) {
         return all;
