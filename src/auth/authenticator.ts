@@ -40,7 +40,7 @@ export interface AuthenticatorOptions {
 /**
  * The authenticator for a credential: SCRAM-SHA-1/256 (negotiated or explicit),
  * MONGODB-X509, PLAIN, MONGODB-AWS and MONGODB-OIDC (machine flow). Mechanisms mongrove does not implement
- * yet (GSSAPI, the OIDC human flow) fail here, when the client connects, rather than on the first operation.
+ * yet (GSSAPI) fail here, when the client connects, rather than on the first operation.
  */
 export function createAuthenticator(credentials: MongoCredentials, options: AuthenticatorOptions = {}): ConnectionAuthenticator {
   const mechanism = credentials.mechanism;

@@ -187,6 +187,10 @@ function validateOidc(properties: Record<string, MechanismPropertyValue>, userna
   }
   if (tokenResource !== undefined && typeof tokenResource !== 'string') throw new MongoInvalidArgumentError('TOKEN_RESOURCE must be a string');
   const allowedHosts = properties.ALLOWED_HOSTS;
+  // ALLOWED_HOSTS guards the human callback only; with a built-in environment it is a configuration mistake.
+  if (allowedHosts !== undefined && environment !== undefined) {
+    throw new MongoInvalidArgumentError('ALLOWED_HOSTS applies only to the human flow (OIDC_HUMAN_CALLBACK), not to ENVIRONMENT');
+  }
   if (allowedHosts === undefined) {
     properties.ALLOWED_HOSTS = DEFAULT_OIDC_ALLOWED_HOSTS;
   } else if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string')) {

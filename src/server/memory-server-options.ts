@@ -89,6 +89,7 @@ export interface MemoryServerOptions {
    * for `audience` authenticates the $external user `<authNamePrefix>/<sub>` (the bare `sub`
    * when no prefix is set; seed it in `users`). After the token's `exp`, commands on that
    * connection fail with ReauthenticationRequired (391) until it authenticates again.
+   * Human-flow clients first get `{ issuer, clientId, requestScopes }` (the two-step conversation).
    */
   oidc?: MemoryServerOidcOptions;
 }

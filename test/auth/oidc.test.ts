@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Document } from '../../src/bson.js';
-import { MongoCompatibilityError, MongoOIDCError, MongoServerError } from '../../src/errors.js';
+import { MongoOIDCError, MongoServerError } from '../../src/errors.js';
 import { Client } from '../../src/index.js';
 import { MemoryServer } from '../../src/server/index.js';
 
@@ -186,15 +186,25 @@ describe('MONGODB-OIDC failures', () => {
     await expect(oidcClient(throwing).db('admin').command({ ping: 1 })).rejects.toThrow(/OIDC_CALLBACK failed: idp down/);
   });
 
-  it('refuses the human flow (OIDC_HUMAN_CALLBACK) when the client connects, naming it', async () => {
-    const client = new Client(uri(), { authMechanismProperties: { OIDC_HUMAN_CALLBACK: async () => ({ accessToken: 'x' }) } });
+  it('refuses the human flow against a host outside ALLOWED_HOSTS without calling the human callback', async () => {
+    const calls: Document[] = [];
+    const client = new Client(uri(), {
+      authMechanismProperties: {
+        OIDC_HUMAN_CALLBACK: async (params: Document) => {
+          calls.push(params);
+          return { accessToken: mintToken({}) };
+        },
+        ALLOWED_HOSTS: ['*.example.com'],
+      },
+    });
     closers.push(() => client.close());
     const error = await client
       .db('admin')
       .command({ ping: 1 })
       .then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(MongoCompatibilityError);
-    expect((error as Error).message).toMatch(/OIDC_HUMAN_CALLBACK/);
+    expect(error).toBeInstanceOf(MongoOIDCError);
+    expect((error as Error).message).toMatch(/ALLOWED_HOSTS/);
+    expect(calls).toHaveLength(0);
   });
 });
 

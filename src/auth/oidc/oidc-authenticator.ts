@@ -5,15 +5,20 @@
 // speculativeAuthenticate. Each connection remembers the token it used, so a
 // ReauthenticationRequired (391) reply invalidates exactly that token before the
 // conversation runs again on the same connection (see reauthentication.ts).
+// With OIDC_HUMAN_CALLBACK the human flow runs instead: a cached access token, else
+// the cached refresh token through the human callback, else a two-step conversation
+// (PrincipalStepRequest → IdpInfo → human callback → JwtStepRequest), each only
+// against a host in ALLOWED_HOSTS (human-flow.ts).
 import { Binary, serialize, type Document } from '../../bson.js';
 import { MongoInvalidArgumentError, MongoOIDCError, MongoRuntimeError, MongoServerError } from '../../errors.js';
 import { isDocument } from '../../util/is-document.js';
 import { describeAuthFailure } from '../auth-failure.js';
 import type { AuthConnection, AuthenticatorOptions, ConnectionAuthenticator, HelloReplyView } from '../authenticator.js';
 import type { MongoCredentials } from '../credentials.js';
+import { assertAllowedHost, HUMAN_CALLBACK_TIMEOUT_MS, idpInfoFrom, principalStepPayload, refreshTokenFrom } from './human-flow.js';
 import { registerReauthentication } from './reauthentication.js';
-import { OidcTokenCache } from './token-cache.js';
-import { accessTokenFrom, tokenSourceFor, type OidcTokenSource } from './token-sources.js';
+import { OidcTokenCache, registerCallbackCache, type IdpInfo } from './token-cache.js';
+import { accessTokenFrom, humanCallbackOf, tokenSourceFor, type OidcHumanCallback, type OidcTokenSource } from './token-sources.js';
 
 export const OIDC_MECHANISM = 'MONGODB-OIDC';
 const EXTERNAL_DB = '$external';
@@ -21,8 +26,16 @@ const EXTERNAL_DB = '$external';
 const DEFAULT_CALLBACK_TIMEOUT_MS = 60_000;
 const AUTHENTICATION_FAILED = 18;
 
+function jwtPayload(token: string): Binary {
+  return new Binary(serialize({ jwt: token }));
+}
+
 function saslStartCommand(token: string): Document {
-  return { saslStart: 1, mechanism: OIDC_MECHANISM, payload: new Binary(serialize({ jwt: token })) };
+  return { saslStart: 1, mechanism: OIDC_MECHANISM, payload: jwtPayload(token) };
+}
+
+function isAuthenticationFailure(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === AUTHENTICATION_FAILED;
 }
 
 export class OidcAuthenticator implements ConnectionAuthenticator {
@@ -30,15 +43,22 @@ export class OidcAuthenticator implements ConnectionAuthenticator {
   readonly cache = new OidcTokenCache();
   /** The spec's Connection Cache: the token each connection authenticated (or is authenticating) with. */
   private readonly connectionTokens = new WeakMap<AuthConnection, string>();
-  private readonly source: OidcTokenSource;
+  /** The machine flow's token source; undefined when a human callback configures the human flow. */
+  private readonly source: OidcTokenSource | undefined;
+  private readonly humanCallback: OidcHumanCallback | undefined;
+  private readonly allowedHosts: unknown;
   private readonly username: string | undefined;
   private readonly replyTimeoutMS: number;
 
   constructor(credentials: MongoCredentials, options: AuthenticatorOptions = {}) {
     if (credentials.mechanism !== OIDC_MECHANISM) throw new MongoInvalidArgumentError(`OidcAuthenticator cannot run mechanism ${String(credentials.mechanism)}`);
-    this.source = tokenSourceFor(credentials);
+    this.humanCallback = humanCallbackOf(credentials);
+    this.source = this.humanCallback === undefined ? tokenSourceFor(credentials) : undefined;
+    this.allowedHosts = credentials.mechanismProperties.ALLOWED_HOSTS;
     this.username = credentials.username === '' ? undefined : credentials.username;
     this.replyTimeoutMS = options.replyTimeoutMS ?? 0;
+    const callback = credentials.mechanismProperties.OIDC_CALLBACK ?? credentials.mechanismProperties.OIDC_HUMAN_CALLBACK;
+    if (typeof callback === 'function') registerCallbackCache(callback, this.cache);
   }
 
   /** Speculative authentication only with a cached token (the spec forbids calling the callback for it). */
@@ -69,6 +89,10 @@ export class OidcAuthenticator implements ConnectionAuthenticator {
 
   private async authenticate(connection: AuthConnection): Promise<void> {
     try {
+      if (this.humanCallback !== undefined) {
+        await this.authenticateHuman(connection, this.humanCallback);
+        return;
+      }
       let obtained = await this.cache.obtain(() => this.fetchToken());
       if (obtained.fromCache) {
         try {
@@ -76,7 +100,7 @@ export class OidcAuthenticator implements ConnectionAuthenticator {
           return;
         } catch (error) {
           // A stale cached token: invalidate it and try once more with a fresh one; anything else is the caller's.
-          if (!(error instanceof MongoServerError && error.code === AUTHENTICATION_FAILED)) throw error;
+          if (!isAuthenticationFailure(error)) throw error;
           this.cache.invalidate(obtained.token);
           obtained = await this.cache.obtain(() => this.fetchToken());
         }
@@ -88,6 +112,65 @@ export class OidcAuthenticator implements ConnectionAuthenticator {
     }
   }
 
+  /** The spec's human-flow algorithm: cached access token, then the refresh token, then a two-step conversation. */
+  private async authenticateHuman(connection: AuthConnection, callback: OidcHumanCallback): Promise<void> {
+    assertAllowedHost(connection.address, this.allowedHosts);
+    const cached = this.cache.accessToken;
+    if (cached !== undefined) {
+      try {
+        await this.converse(connection, cached);
+        return;
+      } catch (error) {
+        if (!isAuthenticationFailure(error)) throw error;
+        this.cache.invalidate(cached);
+        this.connectionTokens.delete(connection);
+      }
+    }
+    const { refreshToken, idpInfo } = this.cache;
+    if (refreshToken !== undefined && idpInfo !== undefined) {
+      const refreshed = await this.cache.obtain(() => this.callHuman(callback, idpInfo, refreshToken));
+      try {
+        await this.converse(connection, refreshed.token);
+        return;
+      } catch (error) {
+        if (!isAuthenticationFailure(error)) throw error;
+        if (this.cache.refreshToken === refreshToken) this.cache.refreshToken = undefined;
+        this.cache.invalidate(refreshed.token);
+        this.connectionTokens.delete(connection);
+      }
+    }
+    await this.converseTwoStep(connection, callback);
+  }
+
+  private async converseTwoStep(connection: AuthConnection, callback: OidcHumanCallback): Promise<void> {
+    const options = { socketTimeoutMS: this.replyTimeoutMS };
+    const start = (await connection.command(EXTERNAL_DB, { saslStart: 1, mechanism: OIDC_MECHANISM, payload: principalStepPayload(this.username) }, options)).body();
+    if (start.done === true) throw new MongoOIDCError('the server finished the two-step conversation before receiving a token');
+    const idpInfo = idpInfoFrom(start);
+    this.cache.idpInfo = idpInfo;
+    // A new two-step conversation never passes the cached refresh token (the spec).
+    const { token } = await this.cache.obtain(() => this.callHuman(callback, idpInfo, undefined));
+    this.connectionTokens.set(connection, token);
+    const reply = await connection.command(EXTERNAL_DB, { saslContinue: 1, conversationId: start.conversationId, payload: jwtPayload(token) }, options);
+    if (reply.body().done !== true) throw new MongoOIDCError('the server did not finish the two-step conversation');
+  }
+
+  /** One human-callback call (five minutes at most); its refresh token, if any, is cached with the access token. */
+  private async callHuman(callback: OidcHumanCallback, idpInfo: IdpInfo, refreshToken: unknown): Promise<string> {
+    const params = {
+      timeoutContext: AbortSignal.timeout(HUMAN_CALLBACK_TIMEOUT_MS),
+      version: 1 as const,
+      idpInfo,
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+      ...(this.username === undefined ? {} : { username: this.username }),
+    };
+    const result = await this.bounded('OIDC_HUMAN_CALLBACK', HUMAN_CALLBACK_TIMEOUT_MS, () => callback(params));
+    const accessToken = accessTokenFrom(result, 'OIDC_HUMAN_CALLBACK');
+    const newRefreshToken = refreshTokenFrom(result);
+    if (newRefreshToken !== undefined) this.cache.refreshToken = newRefreshToken;
+    return accessToken;
+  }
+
   private async converse(connection: AuthConnection, token: string): Promise<void> {
     this.connectionTokens.set(connection, token);
     const reply = await connection.command(EXTERNAL_DB, saslStartCommand(token), { socketTimeoutMS: this.replyTimeoutMS });
@@ -96,19 +179,26 @@ export class OidcAuthenticator implements ConnectionAuthenticator {
 
   /** One call of the token source, bounded by the spec's callback timeout so a hung callback cannot hang the pool. */
   private async fetchToken(): Promise<string> {
+    const source = this.source;
+    if (source === undefined) throw new MongoOIDCError('no machine token source is configured');
     const timeoutMS = this.replyTimeoutMS > 0 ? this.replyTimeoutMS : DEFAULT_CALLBACK_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMS);
     const params = { timeoutContext: signal, version: 1 as const, ...(this.username === undefined ? {} : { username: this.username }) };
+    const result = await this.bounded(source.label, timeoutMS, () => source.fetch(params));
+    return accessTokenFrom(result, source.label);
+  }
+
+  /** Runs a token source, failing with MongoOIDCError when it throws or outlives `timeoutMS`. */
+  private async bounded(label: string, timeoutMS: number, run: () => Promise<unknown> | unknown): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new MongoOIDCError(`${this.source.label} did not return a token within ${timeoutMS} ms`)), timeoutMS);
+      timer = setTimeout(() => reject(new MongoOIDCError(`${label} did not return a token within ${timeoutMS} ms`)), timeoutMS);
     });
     try {
-      const result = await Promise.race([this.source.fetch(params), expired]);
-      return accessTokenFrom(result, this.source.label);
+      return await Promise.race([Promise.resolve().then(run), expired]);
     } catch (error) {
       if (error instanceof MongoOIDCError) throw error;
-      throw new MongoOIDCError(`${this.source.label} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new MongoOIDCError(`${label} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }

@@ -13,8 +13,19 @@ export interface ObtainedToken {
   readonly fromCache: boolean;
 }
 
+/** What the server's PrincipalStepRequest reply says about its identity provider (human flow). */
+export interface IdpInfo {
+  readonly issuer: string;
+  readonly clientId?: string;
+  readonly requestScopes?: readonly string[];
+}
+
 export class OidcTokenCache {
   private token: string | undefined;
+  /** Human flow: the refresh token the human callback last returned (opaque to the driver). */
+  refreshToken: unknown = undefined;
+  /** Human flow: the IdP information of the last two-step conversation. */
+  idpInfo: IdpInfo | undefined = undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private lastCallEndedAt = Number.NEGATIVE_INFINITY;
   /** How many times the token source ran (diagnostics and tests). */
@@ -43,8 +54,27 @@ export class OidcTokenCache {
     return result;
   }
 
+  /** Puts a token in the cache as if a source had returned it (tests poison or pre-fill the cache with this). */
+  seed(token: string): void {
+    this.token = token;
+  }
+
   /** Clears the cache only when it still holds `token` (another caller may have refreshed it already). */
   invalidate(token: string | undefined): void {
     if (token !== undefined && this.token === token) this.token = undefined;
   }
+}
+
+/**
+ * The client cache of the client configured with a given OIDC callback function: the
+ * prose tests' "poison the Client Cache" and "populate the Client Cache" steps need it.
+ */
+const cachesByCallback = new WeakMap<object, OidcTokenCache>();
+
+export function registerCallbackCache(callback: object, cache: OidcTokenCache): void {
+  cachesByCallback.set(callback, cache);
+}
+
+export function oidcCacheForCallback(callback: object): OidcTokenCache | undefined {
+  return cachesByCallback.get(callback);
 }

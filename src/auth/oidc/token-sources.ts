@@ -4,9 +4,10 @@
 // the client's token cache does. Azure and GCP use the global `fetch`, which is
 // also how tests substitute their metadata endpoints.
 import { readFile } from 'node:fs/promises';
-import { MongoCompatibilityError, MongoInvalidArgumentError, MongoOIDCError } from '../../errors.js';
+import { MongoInvalidArgumentError, MongoOIDCError } from '../../errors.js';
 import { isDocument } from '../../util/is-document.js';
 import type { MongoCredentials } from '../credentials.js';
+import type { IdpInfo } from './token-cache.js';
 
 /** What OIDC_CALLBACK receives (the spec's callback API version 1). */
 export interface OidcCallbackParams {
@@ -14,6 +15,12 @@ export interface OidcCallbackParams {
   readonly timeoutContext: AbortSignal;
   readonly version: 1;
   readonly username?: string;
+}
+
+/** What OIDC_HUMAN_CALLBACK receives: also the server's IdP information and, when refreshing, the refresh token. */
+export interface OidcHumanCallbackParams extends OidcCallbackParams {
+  readonly idpInfo: IdpInfo;
+  readonly refreshToken?: unknown;
 }
 
 /** What OIDC_CALLBACK returns. */
@@ -24,6 +31,7 @@ export interface OidcCallbackResult {
 }
 
 export type OidcCallback = (params: OidcCallbackParams) => Promise<OidcCallbackResult> | OidcCallbackResult;
+export type OidcHumanCallback = (params: OidcHumanCallbackParams) => Promise<OidcCallbackResult> | OidcCallbackResult;
 
 export interface OidcTokenSource {
   /** Names the source in error messages: 'OIDC_CALLBACK', 'ENVIRONMENT:azure', … */
@@ -126,12 +134,15 @@ function environmentSource(credentials: MongoCredentials, environment: string): 
   }
 }
 
-/** The credential's token source; a human callback (two-step flow) is refused here, when the client connects. */
+/** The credential's human callback (OIDC_HUMAN_CALLBACK), when it configures the human flow. */
+export function humanCallbackOf(credentials: MongoCredentials): OidcHumanCallback | undefined {
+  const callback = credentials.mechanismProperties.OIDC_HUMAN_CALLBACK;
+  return typeof callback === 'function' ? (callback as unknown as OidcHumanCallback) : undefined;
+}
+
+/** The credential's machine token source (OIDC_CALLBACK or ENVIRONMENT). */
 export function tokenSourceFor(credentials: MongoCredentials): OidcTokenSource {
   const properties = credentials.mechanismProperties;
-  if (properties.OIDC_HUMAN_CALLBACK !== undefined) {
-    throw new MongoCompatibilityError('MONGODB-OIDC: OIDC_HUMAN_CALLBACK (the human authentication flow) is not supported by mongrove yet; use OIDC_CALLBACK or ENVIRONMENT');
-  }
   const callback = properties.OIDC_CALLBACK;
   if (typeof callback === 'function') return callbackSource(callback as unknown as OidcCallback);
   const environment = properties.ENVIRONMENT;

@@ -5,7 +5,9 @@
 // prefix is configured), which must exist, as mongod requires without the
 // authorization claim. The token's expiry is remembered on the connection: once it
 // passes, commands fail with ReauthenticationRequired until the connection
-// authenticates again (see ServerSecurity.checkAccess).
+// authenticates again (see ServerSecurity.checkAccess). Both conversations of the
+// auth spec are served: one-step (saslStart { jwt }) and two-step (saslStart { n? }
+// answered with IdpInfo { issuer, clientId?, requestScopes? }, then saslContinue { jwt }).
 import { deserialize, type Document } from '../../bson.js';
 import { MongoInvalidArgumentError } from '../../errors.js';
 import { CommandError } from '../command-error.js';
@@ -29,8 +31,10 @@ export interface MemoryServerOidcOptions {
   principalClaim?: string;
   /** mongod's authNamePrefix: users are `<prefix>/<principal>`; none by default (the bare principal). */
   authNamePrefix?: string;
-  /** Sent to human-flow clients as IdpInfo.clientId (the two-step flow is not simulated). */
+  /** Sent to human-flow clients (two-step conversation) as IdpInfo.clientId; absent for a machine-only IdP. */
   clientId?: string;
+  /** Sent to human-flow clients as IdpInfo.requestScopes. */
+  requestScopes?: string[];
 }
 
 export interface OidcAuthentication extends AuthenticatedName {
@@ -40,6 +44,14 @@ export interface OidcAuthentication extends AuthenticatedName {
 
 function failed(): CommandError {
   return new CommandError(ErrorCodes.AuthenticationFailed, AUTHENTICATION_FAILED);
+}
+
+function decode(payload: Buffer): Document {
+  try {
+    return deserialize(payload);
+  } catch {
+    throw failed();
+  }
 }
 
 export class OidcIdentityProvider {
@@ -62,18 +74,25 @@ export class OidcIdentityProvider {
     this.principalClaim = options.principalClaim ?? 'sub';
   }
 
-  /** saslStart's payload: { jwt } is the one-step flow; anything else asks for the (unsimulated) two-step flow. */
+  /**
+   * saslStart's payload: { jwt } is the one-step flow (authenticated at once); { n? } (the
+   * PrincipalStepRequest) starts the two-step flow, answered with this IdP's IdpInfo.
+   */
+  start(payload: Buffer, users: UserStore, nowMS = Date.now()): { kind: 'authenticated'; result: OidcAuthentication } | { kind: 'idpInfo'; idpInfo: Document } {
+    const request = decode(payload);
+    if (typeof request.jwt === 'string') return { kind: 'authenticated', result: this.authenticate(payload, users, nowMS) };
+    if (request.n !== undefined && typeof request.n !== 'string') throw failed();
+    const { issuer, clientId, requestScopes } = this.options;
+    return {
+      kind: 'idpInfo',
+      idpInfo: { issuer, ...(clientId === undefined ? {} : { clientId }), ...(requestScopes === undefined ? {} : { requestScopes }) },
+    };
+  }
+
+  /** A JwtStepRequest ({ jwt }): saslStart's one-step flow, or the two-step flow's saslContinue. */
   authenticate(payload: Buffer, users: UserStore, nowMS = Date.now()): OidcAuthentication {
-    let request: Document;
-    try {
-      request = deserialize(payload);
-    } catch {
-      throw failed();
-    }
-    const jwt = request.jwt;
-    if (typeof jwt !== 'string') {
-      throw new CommandError(ErrorCodes.AuthenticationFailed, 'Authentication failed: the embedded server simulates only the one-step MONGODB-OIDC flow (payload { jwt })');
-    }
+    const jwt = decode(payload).jwt;
+    if (typeof jwt !== 'string') throw failed();
     const verdict = verifyJwt(jwt, this.key, { issuer: this.options.issuer, audience: this.options.audience, nowSeconds: nowMS / 1000 });
     if (!verdict.ok) throw failed();
     const principal = verdict.claims[this.principalClaim];

@@ -3,7 +3,7 @@
 // (only when the server was started with auth) authorization: unauthenticated
 // connections may run only the commands mongod lets through before
 // authentication, authenticated ones what their users' roles grant.
-import { Binary, type Document } from '../../bson.js';
+import { Binary, serialize, type Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';
 import { AUTHENTICATION_FAILED, parseClientFirst, ServerScramConversation } from './scram-conversation.js';
@@ -18,15 +18,16 @@ import { ExternalDirectory } from './external-directory.js';
 import { authenticatePlain, authenticateX509, EXTERNAL_DB } from './external-mechanisms.js';
 import { AWS_MECHANISM, ServerAwsConversation } from './aws-conversation.js';
 import { AwsStsSimulation } from './aws-sts-simulation.js';
-import { OIDC_MECHANISM, type OidcIdentityProvider } from './oidc-provider.js';
+import { OIDC_MECHANISM, type OidcAuthentication, type OidcIdentityProvider } from './oidc-provider.js';
 
 /** What a connection has proven, and the conversation it is in the middle of. */
 export interface ConnectionAuthState {
   user: { readonly user: string; readonly db: string } | undefined;
   conversation:
     | ({ readonly id: number; readonly db: string; readonly payloadAsString: boolean } & (
-        | { readonly scram: ServerScramConversation; readonly aws?: undefined }
-        | { readonly aws: ServerAwsConversation; readonly scram?: undefined }
+        | { readonly scram: ServerScramConversation; readonly aws?: undefined; readonly oidc?: undefined }
+        | { readonly aws: ServerAwsConversation; readonly scram?: undefined; readonly oidc?: undefined }
+        | { readonly oidc: OidcIdentityProvider; readonly scram?: undefined; readonly aws?: undefined }
       ))
     | undefined;
   /** The RFC 2253 subject of the client certificate the server's CA verified on this (TLS) connection. */
@@ -195,13 +196,21 @@ export class ServerSecurity {
     return { conversationId: CONVERSATION_ID, done: false, payload: encodePayload(aws.serverFirst(), asString) };
   }
 
-  /** MONGODB-OIDC's one-step flow: the JWT is verified at once; the reply is `done`. */
+  /** MONGODB-OIDC: a JWT (one-step flow) is verified at once; a principal (two-step flow) gets the IdpInfo. */
   private oidcStart(command: Document, auth: ConnectionAuthState, provider: OidcIdentityProvider): Document {
     const { bytes, asString } = payloadOf(command);
-    const { user, db, expiresAtMS } = provider.authenticate(bytes, this.users);
+    const step = provider.start(bytes, this.users);
+    if (step.kind === 'idpInfo') {
+      auth.conversation = { id: CONVERSATION_ID, db: EXTERNAL_DB, oidc: provider, payloadAsString: asString };
+      return { conversationId: CONVERSATION_ID, done: false, payload: encodePayload(Buffer.from(serialize(step.idpInfo)), asString) };
+    }
+    this.acceptOidc(auth, step.result);
+    return { conversationId: CONVERSATION_ID, done: true, payload: encodePayload(Buffer.alloc(0), asString) };
+  }
+
+  private acceptOidc(auth: ConnectionAuthState, { user, db, expiresAtMS }: OidcAuthentication): void {
     auth.user = { user, db };
     auth.oidcExpiresAtMS = expiresAtMS;
-    return { conversationId: CONVERSATION_ID, done: true, payload: encodePayload(Buffer.alloc(0), asString) };
   }
 
   /** The `authenticate` command (MONGODB-X509): mongod's reply { dbname, user }. */
@@ -220,6 +229,11 @@ export class ServerSecurity {
       throw new CommandError(ErrorCodes.ProtocolError, 'sasl: Mismatched conversation id');
     }
     const { bytes } = payloadOf(command);
+    if (conversation.oidc !== undefined) {
+      auth.conversation = undefined;
+      this.acceptOidc(auth, conversation.oidc.authenticate(bytes, this.users));
+      return { conversationId: conversation.id, done: true, payload: encodePayload(Buffer.alloc(0), conversation.payloadAsString) };
+    }
     if (conversation.aws !== undefined) {
       auth.conversation = undefined;
       auth.user = conversation.aws.finish(bytes);
