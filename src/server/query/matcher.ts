@@ -10,6 +10,7 @@ import { compareValues, valuesEqual } from './compare.js';
 import { compileGeoIntersects, compileGeoWithin } from './geo/geo-query.js';
 import { compileJsonSchema } from './json-schema.js';
 import { mingoExprTest } from './mingo-bridge.js';
+import { compileMod } from './mod-match.js';
 import { resolvePath, splitPath } from './paths.js';
 import { checkSpecialPlacement, compileNearField, compileText, isNearCondition } from './special-filters.js';
 
@@ -162,14 +163,7 @@ function compileOperators(ops: Document, options: MatchOptions): (values: unknow
         break;
       }
       case '$options': break;
-      case '$mod': {
-        if (!Array.isArray(operand) || operand.length !== 2) throw badValue('malformed mod, needs to be an array');
-        const [d, r] = operand.map((x) => Math.trunc(toNumber(x)));
-        if (d === 0) throw badValue('divisor cannot be 0');
-        const t: ValueTest = (v) => typeRank(v) === 3 && Math.trunc(toNumber(v)) % (d ?? 1) === r;
-        parts.push((vs) => anyValue(vs, t));
-        break;
-      }
+      case '$mod': { const t = compileMod(operand); parts.push((vs) => anyValue(vs, t)); break; }
       case '$all': {
         if (!Array.isArray(operand)) throw badValue('$all needs an array');
         const tests = operand.map((o) => (isPlainDocument(o) && '$elemMatch' in o ? compileElemMatch(o.$elemMatch, options) : equalityTest(o, collator)));

@@ -55,14 +55,28 @@ export function sortDocuments<T extends Document>(docs: T[], spec: unknown, coll
   const fields = parseSort(spec);
   if (fields.length === 0) return [...docs];
   if (fields.length === 1 && fields[0]?.path === '$natural') return fields[0].direction === 1 ? [...docs] : [...docs].reverse();
+  const compare = keyComparator(fields, collation);
   const collator = collatorFor(collation);
   const keyed = docs.map((doc) => ({ doc, keys: fields.map((f) => sortKey(doc, f, collator)) }));
-  keyed.sort((a, b) => {
+  keyed.sort((a, b) => compare(a.keys, b.keys));
+  return keyed.map((k) => k.doc);
+}
+
+function keyComparator(fields: SortField[], collation: unknown): (a: unknown[], b: unknown[]) => number {
+  const collator = collatorFor(collation);
+  return (a, b) => {
     for (let i = 0; i < fields.length; i++) {
-      const c = compareValues(a.keys[i], b.keys[i], collator);
+      const c = compareValues(a[i], b[i], collator);
       if (c !== 0) return c * (fields[i]?.direction ?? 1);
     }
     return 0;
-  });
-  return keyed.map((k) => k.doc);
+  };
+}
+
+/** How two documents compare under a sort specification (0: they tie). */
+export function documentComparator(spec: unknown, collation?: unknown): (a: Document, b: Document) => number {
+  const fields = parseSort(spec);
+  const compare = keyComparator(fields, collation);
+  const collator = collatorFor(collation);
+  return (a, b) => compare(fields.map((f) => sortKey(a, f, collator)), fields.map((f) => sortKey(b, f, collator)));
 }

@@ -7,7 +7,7 @@ import { CommandError } from '../command-error.js';
 import { isPlainDocument, toNumber } from '../query/bson-types.js';
 import { compileFilter, type Predicate } from '../query/matcher.js';
 import { duplicateKeyError, extractKeys, keyString, sparseSkips } from './index-keys.js';
-import { geoKeyError } from '../query/geo/geo-keys.js';
+import { geoKeyError, hasGeoKeyChecks } from '../query/geo/geo-keys.js';
 
 /** An index as listIndexes reports it. */
 export interface IndexSpec extends Document {
@@ -73,8 +73,8 @@ export class IndexState {
   }
 
   conflict(doc: Document, rid: number, ns: string): CommandError | undefined {
-    if (Object.values(this.spec.key).includes('2dsphere') && (!this.partial || this.partial(doc))) {
-      const geoError = geoKeyError(doc, this.spec.key);
+    if (hasGeoKeyChecks(this.spec.key) && (!this.partial || this.partial(doc))) {
+      const geoError = geoKeyError(doc, this.spec.key, this.spec);
       if (geoError) return geoError;
     }
     if (!this.enforcing) return undefined;

@@ -13,8 +13,10 @@ import * as windowOperators from 'mingo/operators/window';
 import { decimalAccumulatorExpressions, decimalAccumulators } from './mingo-accumulators.js';
 import { arithmeticOperators } from './mingo-arithmetic.js';
 import { conversionOperators } from './mingo-conversions.js';
+import { sortingExpressionOperators, sortingPipelineOperators } from './mingo-sorting.js';
 import { truthinessOperators } from './mingo-truthiness.js';
-import { AS_DOUBLE_OPERATOR, asDoubleOperator, bucketOperators, GROUP_KEY_OPERATOR, groupKeyOperator, groupOperator } from './mingo-group.js';
+import { BUCKET_KEY_OPERATOR, bucketKeyOperator, bucketOperators } from './mingo-bucket.js';
+import { AS_DOUBLE_OPERATOR, asDoubleOperator, GROUP_KEY_OPERATOR, groupKeyOperator, groupOperator } from './mingo-group.js';
 
 type ContextOperators = NonNullable<Parameters<typeof Context.init>[0]>;
 
@@ -25,9 +27,10 @@ export function serverMingoContext(): Context {
     accumulator: { ...accumulatorOperators, ...decimalAccumulators } as unknown as ContextOperators['accumulator'],
     expression: {
       ...expressionOperators, ...arithmeticOperators, ...conversionOperators, ...decimalAccumulatorExpressions,
-      ...truthinessOperators, [GROUP_KEY_OPERATOR]: groupKeyOperator, [AS_DOUBLE_OPERATOR]: asDoubleOperator,
+      ...truthinessOperators, ...sortingExpressionOperators, [GROUP_KEY_OPERATOR]: groupKeyOperator, [AS_DOUBLE_OPERATOR]: asDoubleOperator,
+      [BUCKET_KEY_OPERATOR]: bucketKeyOperator,
     } as unknown as ContextOperators['expression'],
-    pipeline: { ...pipelineOperators, ...bucketOperators, $group: groupOperator } as unknown as ContextOperators['pipeline'],
+    pipeline: { ...pipelineOperators, ...bucketOperators, ...sortingPipelineOperators, $group: groupOperator } as unknown as ContextOperators['pipeline'],
     projection: projectionOperators as unknown as ContextOperators['projection'],
     query: queryOperators as unknown as ContextOperators['query'],
     window: windowOperators as unknown as ContextOperators['window'],

@@ -39,24 +39,3 @@ export const groupOperator: PipelineOp = (collection, expr, options) => {
 
 /** A value with a top-level decimal replaced by its nearest double. */
 export const asDoubleOperator: ExpressionOp = (obj, expr, options) => withDoubles(evalExpr(obj, expr, options));
-
-/**
- * $bucket/$bucketAuto order groupBy values with mingo's comparison, which does not see a
- * Decimal128 as a number: decimal keys and boundaries are bucketed as doubles (approximate).
- */
-function bucketing(name: '$bucket' | '$bucketAuto'): PipelineOp {
-  return (collection, expr, options) => {
-    const op = (pipelineOperators as unknown as Record<string, PipelineOp | undefined>)[name];
-    if (op === undefined) throw new Error(`mingo has no ${name} stage`);
-    if (typeof expr !== 'object' || expr === null || !('groupBy' in expr)) return op(collection, expr, options);
-    const spec = expr as Record<string, unknown>;
-    return op(collection, {
-      ...spec,
-      groupBy: { [AS_DOUBLE_OPERATOR]: spec.groupBy },
-      ...(Array.isArray(spec.boundaries) ? { boundaries: withDoubles(spec.boundaries) } : {}),
-      ...('default' in spec ? { default: withDoubles(spec.default) } : {}),
-    }, options);
-  };
-}
-
-export const bucketOperators: Record<string, PipelineOp> = { $bucket: bucketing('$bucket'), $bucketAuto: bucketing('$bucketAuto') };

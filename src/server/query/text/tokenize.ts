@@ -1,11 +1,12 @@
 // Text-search tokenisation: words are runs of letters/digits (Unicode-aware);
-// case folding and diacritic removal unless asked to keep them; English stop
-// words dropped; a tiny English suffix stripper stands in for mongod's Snowball
-// stemmer (SIMPLIFICATION: it handles plural -s/-es/-ies, -ing, -ed, -ly only,
-// so e.g. "ran"/"run" do not meet while "running"/"run" do). Other supported
-// languages get no stemming and no stop words.
+// case folding and diacritic removal unless asked to keep them; mongod's English
+// stop words dropped; English terms stemmed with the Porter2 (English Snowball)
+// stemmer, as mongod does. Other supported languages get no stemming and no stop
+// words (SIMPLIFICATION: mongod stems and filters those too).
 import { CommandError } from '../../command-error.js';
 import { ErrorCodes } from '../../error-codes.js';
+import { porter2 } from './porter2.js';
+import { ENGLISH_STOP_WORDS } from './stop-words.js';
 
 /** Languages mongod's text index version 3 accepts (names and ISO 639-1 codes). */
 const LANGUAGES: Record<string, string> = {
@@ -18,23 +19,15 @@ const LANGUAGES: Record<string, string> = {
 
 /** The canonical language name, or a BadValue as mongod reports an unsupported one. */
 export function canonicalLanguage(name: unknown): string {
-  const found = typeof name === 'string' ? LANGUAGES[name.toLowerCase()] : undefined;
+  const found = typeof name === 'string' && Object.hasOwn(LANGUAGES, name.toLowerCase()) ? LANGUAGES[name.toLowerCase()] : undefined;
   if (found === undefined) throw new CommandError(ErrorCodes.BadValue, `unsupported language: "${String(name)}" for text index version 3`);
   return found;
 }
 
 /** Whether a language name is supported (documents with others are indexed as 'none'). */
 export function isSupportedLanguage(name: unknown): boolean {
-  return typeof name === 'string' && LANGUAGES[name.toLowerCase()] !== undefined;
+  return typeof name === 'string' && Object.hasOwn(LANGUAGES, name.toLowerCase());
 }
-
-// A short English stop-word list (mongod's is longer).
-const ENGLISH_STOP_WORDS = new Set([
-  'a', 'about', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from', 'has', 'have', 'he', 'her', 'his',
-  'i', 'if', 'in', 'into', 'is', 'it', 'its', 'me', 'my', 'no', 'not', 'of', 'on', 'or', 'our', 'she', 'so', 'that',
-  'the', 'their', 'them', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'we', 'were', 'what', 'when',
-  'which', 'who', 'will', 'with', 'you', 'your',
-]);
 
 export interface TokenOptions {
   language: string;
@@ -50,18 +43,6 @@ export function foldText(text: string, options: Pick<TokenOptions, 'caseSensitiv
   return out;
 }
 
-function stemEnglish(word: string): string {
-  const w = word.endsWith("'s") ? word.slice(0, -2) : word;
-  const strip = (suffix: string, replacement = ''): string | undefined =>
-    w.endsWith(suffix) && w.length - suffix.length >= 3 ? w.slice(0, -suffix.length) + replacement : undefined;
-  const stem = strip('ies', 'y') ?? strip('ing') ?? strip('ed') ?? strip('ly')
-    ?? (/(?:ss|sh|ch|x|z)es$/.test(w) ? strip('es') : undefined)
-    ?? (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') ? strip('s') : undefined);
-  if (stem === undefined) return w;
-  // running → run, stopped → stop: undo a doubled final consonant left by -ing/-ed.
-  return /([b-df-hj-np-tv-z])\1$/.test(stem) && !/(?:ll|ss|zz)$/.test(stem) && (w.endsWith('ing') || w.endsWith('ed')) ? stem.slice(0, -1) : stem;
-}
-
 /** Whether `word` (already folded) is a stop word in the language. */
 export function isStopWord(word: string, language: string): boolean {
   return language === 'english' && ENGLISH_STOP_WORDS.has(word.toLowerCase());
@@ -73,7 +54,7 @@ export function terms(text: string, options: TokenOptions): string[] {
   for (const match of foldText(text, options).matchAll(WORD)) {
     const word = match[0];
     if (isStopWord(word, options.language)) continue;
-    out.push(options.language === 'english' ? stemEnglish(word) : word);
+    out.push(options.language === 'english' ? porter2(word) : word);
   }
   return out;
 }
