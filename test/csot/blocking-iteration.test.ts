@@ -13,8 +13,8 @@ describe('CSOT prose 5. Blocking Iteration Methods', () => {
     await db.collection('coll').drop().catch(() => undefined);
     await db.createCollection('coll', { capped: true, size: 4096 });
     await db.collection('coll').insertOne({ x: 1 });
-    await fixture.failCommand('alwaysOn', { failCommands: ['getMore'], blockConnection: true, blockTimeMS: 15 });
-    await fixture.withClient({ timeoutMS: 20 }, async (client, sent) => {
+    await fixture.failCommand('alwaysOn', { failCommands: ['getMore'], blockConnection: true, blockTimeMS: 150 });
+    await fixture.withClient({ timeoutMS: 200 }, async (client, sent) => {
       const cursor = client.db('db').collection('coll').find({}, { cursorType: 'tailable', projection: { _id: 0 } });
       expect(await cursor.tryNext()).toEqual({ x: 1 });
       expect(cursor.id?.isZero()).toBe(false);
@@ -28,8 +28,8 @@ describe('CSOT prose 5. Blocking Iteration Methods', () => {
 
   it('Change Streams: next() times out', async () => {
     await fixture.internal.db('db').collection('coll').drop().catch(() => undefined);
-    await fixture.failCommand('alwaysOn', { failCommands: ['getMore'], blockConnection: true, blockTimeMS: 15 });
-    await fixture.withClient({ timeoutMS: 20 }, async (client, sent) => {
+    await fixture.failCommand('alwaysOn', { failCommands: ['getMore'], blockConnection: true, blockTimeMS: 150 });
+    await fixture.withClient({ timeoutMS: 200 }, async (client, sent) => {
       const stream = client.db('db').collection('coll').watch();
       await expect(stream.next()).rejects.toBeInstanceOf(MongoOperationTimeoutError);
       expect(sent.on('aggregate', 'coll')).toBe(1);
