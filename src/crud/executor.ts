@@ -19,7 +19,7 @@ import {
   type RetryState,
 } from './retry-policy.js';
 import { sendMonitored, sendUnmonitored } from './send.js';
-import { REAUTHENTICATION_REQUIRED, reauthenticationFor } from '../auth/oidc/reauthentication.js';
+import { REAUTHENTICATION_REQUIRED, reauthenticationFor } from '../auth/reauthentication.js';
 import { isOverloadError, overloadBackoffMS, shouldRetryOverload } from './overload-policy.js';
 import { sleep } from '../util/sleep.js';
 import { applyTimeoutFields, asTimeoutError, contextFor, timeoutErrorFrom, type MaxTimeMSPolicy } from './csot.js';

@@ -1,21 +1,10 @@
 // Change streams end to end: Client → Topology → MemoryServer as a one-member replica set.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Document } from '../../src/bson.js';
-import { Client, type ChangeStream, type ChangeStreamDocument } from '../../src/index.js';
-import { MemoryServer } from '../../src/server/index.js';
+import type { ChangeStream, ChangeStreamDocument } from '../../src/index.js';
+import { useMongroveServer } from '../support/mongrove-server-fixture.js';
 
-let server: MemoryServer;
-let client: Client;
-
-beforeAll(async () => {
-  server = await MemoryServer.start({ replSet: 'rs0' });
-  client = new Client(server.uri);
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
+const fixture = useMongroveServer({ replSet: 'rs0' });
 
 async function nextInsert(stream: ChangeStream<Document, ChangeStreamDocument>): Promise<Document> {
   const change = await stream.next();
@@ -25,12 +14,12 @@ async function nextInsert(stream: ChangeStream<Document, ChangeStreamDocument>):
 
 describe('change streams against the embedded replica set', () => {
   it('collection.watch sees changes made after open(), db.watch and client.watch see other collections', async () => {
-    const db = client.db('cs_it');
+    const db = fixture.client.db('cs_it');
     const coll = db.collection('a');
     await coll.insertOne({ before: true });
     const collStream = await coll.watch().open();
     const dbStream = await db.watch().open();
-    const clusterStream = await client.watch().open();
+    const clusterStream = await fixture.client.watch().open();
     await db.collection('b').insertOne({ n: 1 });
     await coll.insertOne({ n: 2 });
     expect(await nextInsert(collStream)).toMatchObject({ n: 2 });
@@ -41,11 +30,11 @@ describe('change streams against the embedded replica set', () => {
   });
 
   it('resumes after a network error on getMore without losing or repeating events', async () => {
-    const coll = client.db('cs_it').collection('resume');
+    const coll = fixture.client.db('cs_it').collection('resume');
     const stream = await coll.watch([], { maxAwaitTimeMS: 50 }).open();
     await coll.insertOne({ n: 1 });
     expect(await nextInsert(stream)).toMatchObject({ n: 1 });
-    const admin = client.db('admin');
+    const admin = fixture.client.db('admin');
     await admin.command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['getMore'], closeConnection: true } });
     await coll.insertOne({ n: 2 });
     expect(await nextInsert(stream)).toMatchObject({ n: 2 });
@@ -55,7 +44,7 @@ describe('change streams against the embedded replica set', () => {
   });
 
   it('resumeAfter a stored token continues where the earlier stream stopped', async () => {
-    const coll = client.db('cs_it').collection('token');
+    const coll = fixture.client.db('cs_it').collection('token');
     const first = await coll.watch([], { maxAwaitTimeMS: 50 }).open();
     await coll.insertOne({ n: 1 });
     await nextInsert(first);
@@ -68,9 +57,9 @@ describe('change streams against the embedded replica set', () => {
   });
 
   it('a non-resumable getMore error closes the stream', async () => {
-    const coll = client.db('cs_it').collection('fatal');
+    const coll = fixture.client.db('cs_it').collection('fatal');
     const stream = await coll.watch().open();
-    await client.db('admin').command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['getMore'], errorCode: 216 } });
+    await fixture.client.db('admin').command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['getMore'], errorCode: 216 } });
     await coll.insertOne({ n: 1 });
     await expect(stream.next()).rejects.toMatchObject({ code: 216 });
     expect(stream.closed).toBe(true);

@@ -1,32 +1,21 @@
 // CSOT prose tests (client-side-operations-timeout/tests/README.md) against the embedded
 // replica set (server selection against a closed port). Assertions are on outcomes
 // and commands sent, never on how fast anything ran.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Document } from '../../src/bson.js';
 import { Client } from '../../src/crud/client.js';
 import { MongoBulkWriteError, MongoOperationTimeoutError, MongoServerSelectionError } from '../../src/errors.js';
 import type { CommandFailedEvent, CommandStartedEvent } from '../../src/monitoring/command-events.js';
-import { MemoryServer } from '../../src/server/index.js';
+import { useMongroveServer } from '../support/mongrove-server-fixture.js';
 
-let server: MemoryServer;
-let internal: Client;
-
-beforeAll(async () => {
-  server = await MemoryServer.start({ replSet: 'rs0' });
-  internal = new Client(server.uri);
-});
-
-afterAll(async () => {
-  await internal.close();
-  await server.stop();
-});
+const fixture = useMongroveServer({ replSet: 'rs0' });
 
 async function failPoint(data: Document, times: number): Promise<void> {
-  await internal.db('admin').command({ configureFailPoint: 'failCommand', mode: { times }, data });
+  await fixture.client.db('admin').command({ configureFailPoint: 'failCommand', mode: { times }, data });
 }
 
 async function clearFailPoint(): Promise<void> {
-  await internal.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+  await fixture.client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
 }
 
 function record(client: Client): { started: CommandStartedEvent[]; failed: CommandFailedEvent[] } {
@@ -39,9 +28,9 @@ function record(client: Client): { started: CommandStartedEvent[]; failed: Comma
 
 describe('CSOT prose tests', () => {
   it('1. Multi-batch inserts: one deadline for every batch', async () => {
-    await internal.db('db').collection('coll').drop().catch(() => undefined);
+    await fixture.client.db('db').collection('coll').drop().catch(() => undefined);
     await failPoint({ failCommands: ['insert'], blockConnection: true, blockTimeMS: 1010 }, 2);
-    const client = new Client(server.uri, { timeoutMS: 2000 });
+    const client = new Client(fixture.server.uri, { timeoutMS: 2000 });
     try {
       const { started } = record(client);
       const big = 'x'.repeat(1024 * 1024);
@@ -80,10 +69,10 @@ describe('CSOT prose tests', () => {
   });
 
   it('10. Convenient Transactions: timeoutMS is refreshed for abortTransaction if the callback fails', async () => {
-    await internal.db('db').collection('coll').drop().catch(() => undefined);
-    await internal.db('db').createCollection('coll');
+    await fixture.client.db('db').collection('coll').drop().catch(() => undefined);
+    await fixture.client.db('db').createCollection('coll');
     await failPoint({ failCommands: ['insert', 'abortTransaction'], blockConnection: true, blockTimeMS: 200 }, 2);
-    const client = new Client(server.uri, { timeoutMS: 150 });
+    const client = new Client(fixture.server.uri, { timeoutMS: 150 });
     const session = client.startSession();
     try {
       const { started, failed } = record(client);

@@ -1,25 +1,16 @@
 // Transactions against the embedded one-member replica set.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, MongoServerError } from '../../src/index.js';
-import { MemoryServer } from '../../src/server/index.js';
+import { describe, expect, it } from 'vitest';
+import { MongoServerError } from '../../src/index.js';
+import { useMongroveServer } from '../support/mongrove-server-fixture.js';
 
-let server: MemoryServer;
-let client: Client;
-beforeAll(async () => {
-  server = await MemoryServer.start({ replSet: 'rs0' });
-  client = new Client(server.uri);
-});
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
+const fixture = useMongroveServer({ replSet: 'rs0' });
 
 describe('transactions on the embedded replica set', () => {
   it('prose 1.0: a collection write concern of w: 0 is not inherited inside a transaction', async () => {
-    const db = client.db('txn_it');
+    const db = fixture.client.db('txn_it');
     await db.dropCollection('w0').catch(() => false);
     await db.createCollection('w0');
-    const session = client.startSession();
+    const session = fixture.client.startSession();
     session.startTransaction();
     const w0 = db.collection('w0', { writeConcern: { w: 0 } });
     await w0.insertOne({ n: 1 }, { session });
@@ -29,10 +20,10 @@ describe('transactions on the embedded replica set', () => {
   });
 
   it('keeps writes invisible outside the transaction until commit, and discards them on abort', async () => {
-    const coll = client.db('txn_it').collection('isolation');
+    const coll = fixture.client.db('txn_it').collection('isolation');
     await coll.drop().catch(() => false);
     await coll.insertOne({ _id: 0 });
-    const session = client.startSession();
+    const session = fixture.client.startSession();
     session.startTransaction();
     await coll.insertOne({ _id: 1 }, { session });
     expect(await coll.countDocuments({})).toBe(1);
@@ -47,10 +38,10 @@ describe('transactions on the embedded replica set', () => {
   });
 
   it('withTransaction commits the callback, and a duplicate key aborts it without retrying', async () => {
-    const coll = client.db('txn_it').collection('convenient');
+    const coll = fixture.client.db('txn_it').collection('convenient');
     await coll.drop().catch(() => false);
     await coll.insertOne({ _id: 0 });
-    const session = client.startSession();
+    const session = fixture.client.startSession();
     await session.withTransaction(async (s) => {
       await coll.insertOne({ _id: 1 }, { session: s });
     });
@@ -70,10 +61,10 @@ describe('transactions on the embedded replica set', () => {
   });
 
   it('ending a session aborts its open transaction', async () => {
-    const coll = client.db('txn_it').collection('ended');
+    const coll = fixture.client.db('txn_it').collection('ended');
     await coll.drop().catch(() => false);
     await coll.insertOne({ _id: 0 });
-    const session = client.startSession();
+    const session = fixture.client.startSession();
     session.startTransaction();
     await coll.insertOne({ _id: 1 }, { session });
     await session.endSession();

@@ -16,7 +16,7 @@ import { describeAuthFailure } from '../auth-failure.js';
 import type { AuthConnection, AuthenticatorOptions, ConnectionAuthenticator, HelloReplyView } from '../authenticator.js';
 import type { MongoCredentials } from '../credentials.js';
 import { assertAllowedHost, HUMAN_CALLBACK_TIMEOUT_MS, idpInfoFrom, principalStepPayload, refreshTokenFrom } from './human-flow.js';
-import { registerReauthentication } from './reauthentication.js';
+import { registerReauthentication } from '../reauthentication.js';
 import { OidcTokenCache, registerCallbackCache, type IdpInfo } from './token-cache.js';
 import { accessTokenFrom, humanCallbackOf, tokenSourceFor, type OidcHumanCallback, type OidcTokenSource } from './token-sources.js';
 

@@ -1,7 +1,7 @@
 // The $external mechanisms: MONGODB-X509 (the `authenticate` command, or
 // hello's speculativeAuthenticate) and PLAIN (a one-step saslStart checked
 // against the simulated LDAP directory). Both authenticate a user stored in
-// $external, whose roles then apply as any other user's.
+// $external, whose roles then apply like every other user's.
 import type { Document } from '../../bson.js';
 import { CommandError } from '../command-error.js';
 import { ErrorCodes } from '../error-codes.js';

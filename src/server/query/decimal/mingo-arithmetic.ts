@@ -1,4 +1,4 @@
-// Arithmetic expression operators with exact Decimal128 semantics: any decimal
+// Arithmetic expression operators with exact Decimal128 semantics. A decimal
 // operand makes the result a decimal (doubles coerced to 15 digits, as mongod
 // does); without decimals mingo's own operator computes the result.
 // $sqrt/$exp/$ln/$log/$log10/$pow stay approximate: computed in double, returned as decimal.
